@@ -1,0 +1,60 @@
+"""Command line: ``kdwars build`` and ``kdwars validate``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from . import _paths
+
+
+def _default_raw() -> Path:
+    try:
+        return _paths.raw_dir()
+    except FileNotFoundError:
+        return Path("data/raw")
+
+
+def _default_out() -> Path:
+    root = _paths.repo_root()
+    return root / "data" / "processed" if root else Path("data/processed")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point; returns the exit status (0 ok, 1 invalid data, 2 usage)."""
+    parser = argparse.ArgumentParser(
+        prog="kdwars", description="Build and check the Kazakh–Dzungar Wars tables."
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+    b = sub.add_parser("build", help="validate data/raw and write data/processed")
+    b.add_argument("--raw", type=Path, default=None, help="raw records directory (default: data/raw)")
+    b.add_argument("--out", type=Path, default=None, help="output directory (default: data/processed)")
+    v = sub.add_parser("validate", help="check data/raw without writing anything")
+    v.add_argument("--raw", type=Path, default=None, help="raw records directory (default: data/raw)")
+    args = parser.parse_args(argv)
+
+    from .build import build, validate
+    from .raw import RawDataError
+
+    raw = args.raw or _default_raw()
+    if not raw.is_dir():
+        print(f"kdwars: raw directory {raw} does not exist", file=sys.stderr)
+        return 2
+    try:
+        if args.command == "build":
+            out = args.out or _default_out()
+            report = build(raw, out)
+        else:
+            report = validate(raw)
+    except RawDataError as exc:
+        print(f"kdwars {args.command}: FAILED — nothing was written.", file=sys.stderr)
+        print(str(exc), file=sys.stderr)
+        return 1
+    print(f"kdwars {args.command}: OK")
+    print(report.summary())
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

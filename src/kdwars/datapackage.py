@@ -1,0 +1,195 @@
+"""The data dictionary: every processed table, its fields, types and keys.
+
+This one description drives three things: the column types the loaders give
+(``integer`` → ``Int64``, ``number`` → ``float64``, ``string`` → ``string``),
+the Frictionless Data Package written next to the tables
+(``data/processed/datapackage.json``), and the data dictionary shown in the
+first notebook (:func:`data_dictionary`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+S, I, N = "string", "integer", "number"
+
+#: table -> (description, primary key, [(field, type, description)], foreign keys)
+TABLE_SPECS: dict[str, tuple[str, list[str] | None, list[tuple[str, str, str]], list[tuple[str, str, str]]]] = {
+    "sources": (
+        "The five source articles.", ["source_id"],
+        [("source_id", S, "Stable id of the article"), ("file", S, "File name of the plain-text extract"),
+         ("title", S, "Article title"), ("version", S, "current, or older (web mirror)"),
+         ("kind", S, "overview or war article"), ("note", S, "What the article covers (our words)"),
+         ("n_sections", I, "Number of citable sections")], []),
+    "phases": (
+        "Phases under two periodisations: `period` (war by war, current overview) and `stage` (older overview).",
+        ["scheme", "phase_id"],
+        [("scheme", S, "period or stage"), ("phase_id", S, "Stable id within the scheme"),
+         ("label", S, "Display label"), ("start_year", I, "First year"), ("end_year", I, "Last year"),
+         ("source_id", S, "Article that defines the phase"), ("section", S, "Section defining it")],
+        [("source_id", "sources", "source_id")]),
+    "places": (
+        "Gazetteer: every place named in the sources, with WGS84 coordinates.", ["place_id"],
+        [("place_id", S, "Stable slug"), ("name", S, "Display name"),
+         ("aliases", S, "Every spelling used in the sources, '; '-separated"),
+         ("kind", S, "city, river, lake, mountains, region, ..."), ("lat", N, "Latitude (WGS84)"),
+         ("lon", N, "Longitude (WGS84)"),
+         ("precision", S, "exact site, approximate (±50 km), or centroid of a river/lake/region"),
+         ("region", S, "Historical region (jetisu, syr-darya, ...)"), ("modern_country", S, "Modern country"),
+         ("note", S, "Our note")], []),
+    "people": (
+        "Everyone who commands, rules, negotiates, is captured or killed in the sources.", ["person_id"],
+        [("person_id", S, "Stable slug"), ("name", S, "Display name"),
+         ("aliases", S, "Every spelling used in the sources, '; '-separated"), ("side", S, "Side slug"),
+         ("title", S, "khan, khong-tayiji, batyr, ..."), ("juz", S, "Jüz led, per the sources ('|' = sources differ)"),
+         ("died", S, "Year of death as written"), ("fate", S, "KIA and/or POW in any event"),
+         ("identity_uncertain_with", S, "person_ids the sources may confuse with this one"),
+         ("n_events", I, "Number of event participations"), ("note", S, "Our note")], []),
+    "person_claims": (
+        "Attributes of people that the sources state (jüz, fate, death), one row per claim.", None,
+        [("person_id", S, "Person"), ("field", S, "juz, fate, died, title, side"), ("value", S, "Value"),
+         ("as_written", S, "Phrase as written"), ("source_id", S, "Source article"),
+         ("section", S, "Section of the article"), ("attributed_to", S, "Historian or witness named"),
+         ("note", S, "Our note")],
+        [("person_id", "people", "person_id"), ("source_id", "sources", "source_id")]),
+    "events": (
+        "One row per event; dates are the envelope of every date claim.", ["event_id"],
+        [("event_id", S, "Stable slug ending with the first year"), ("name", S, "Name"),
+         ("event_type", S, "battle, siege, campaign, war, council, ..."),
+         ("parent_event_id", S, "Campaign or war this event is part of"),
+         ("year_start", I, "Earliest year any source gives"), ("year_end", I, "Latest year any source gives"),
+         ("date_text", S, "First date claim as written"),
+         ("date_precision", S, "day, month, season, year, years, decade, century"),
+         ("period", S, "Phase under the `period` scheme"), ("stage", S, "Phase under the `stage` scheme"),
+         ("place_id", S, "Primary place"), ("region", S, "Region of the primary place"),
+         ("lat", N, "Latitude of the primary place"), ("lon", N, "Longitude of the primary place"),
+         ("attacker", S, "Attacking side"), ("defender", S, "Defending side"),
+         ("winner", S, "Side slug, inconclusive, disputed (sources differ) or unknown"),
+         ("disputed", S, "What the sources disagree on: date;place;outcome;figures"),
+         ("n_claims", I, "Number of claims about the event"), ("summary", S, "Our summary"),
+         ("sources", S, "Source ids with claims about the event, ';'-separated")],
+        [("place_id", "places", "place_id"), ("parent_event_id", "events", "event_id")]),
+    "event_dates": (
+        "Date claims, one row per source (and historian) dating an event.", ["claim_id"],
+        [("claim_id", S, "Stable id"), ("event_id", S, "Event"), ("as_written", S, "Date phrase as written"),
+         ("year_start", I, "First year"), ("year_end", I, "Last year"), ("month", I, "Month (1–12)"),
+         ("day", I, "Day of month"), ("season", S, "spring, summer, autumn, winter"),
+         ("qualifier", S, "about, by, early, late, or (alternatives), ..."),
+         ("date_precision", S, "day, month, season, year, years, decade, century"),
+         ("source_id", S, "Source article"), ("section", S, "Section"),
+         ("attributed_to", S, "Historian or witness named"), ("witness", S, "Kind of witness"),
+         ("note", S, "Our note")],
+        [("event_id", "events", "event_id"), ("source_id", "sources", "source_id")]),
+    "event_outcomes": (
+        "Outcome claims: who won, according to whom.", ["claim_id"],
+        [("claim_id", S, "Stable id"), ("event_id", S, "Event"), ("winner", S, "Side slug or inconclusive"),
+         ("as_written", S, "Phrase as written (e.g. 'Pyrrhic Kazakh victory')"),
+         ("source_id", S, "Source article"), ("section", S, "Section"),
+         ("attributed_to", S, "Historian or witness named"), ("witness", S, "Kind of witness"),
+         ("note", S, "Our note")],
+        [("event_id", "events", "event_id"), ("source_id", "sources", "source_id")]),
+    "event_places": (
+        "Event × place: the primary place and every further or competing place claim.", None,
+        [("event_id", S, "Event"), ("place_id", S, "Place"),
+         ("role", S, "primary, site, near, destination, origin, route, ..."),
+         ("as_written", S, "Place phrase as written"), ("source_id", S, "Source (empty for the primary place)"),
+         ("section", S, "Section"), ("attributed_to", S, "Historian or witness named"), ("note", S, "Our note")],
+        [("event_id", "events", "event_id"), ("place_id", "places", "place_id")]),
+    "casualties": (
+        "Figure claims (strengths, killed, captured, ...): one row per claim, never averaged.", ["claim_id"],
+        [("claim_id", S, "Stable id"), ("event_id", S, "Event"), ("side", S, "Side whose men or people are counted"),
+         ("measure", S, "strength, killed, wounded, captured, losses, livestock-taken, migrants, ..."),
+         ("kind", S, "What a strength means: initial, reinforcement, detachment, relief, planned, ..."),
+         ("low", I, "Lower bound (empty: unknown)"), ("high", I, "Upper bound (empty: open or unknown)"),
+         ("unit", S, "men, people, families, yurts, horses, percent, ..."),
+         ("qualitative", S, "Ordered word when no number: light < moderate < many < heavy < heavier < very heavy < catastrophic"),
+         ("precision", S, "exact, approximate, range, lower-bound, upper-bound, vague, qualitative, unknown"),
+         ("as_written", S, "Figure phrase as written"), ("source_id", S, "Source article"), ("section", S, "Section"),
+         ("attributed_to", S, "Historian or witness named"), ("witness", S, "Kind of witness"),
+         ("note", S, "Our note")],
+        [("event_id", "events", "event_id"), ("source_id", "sources", "source_id")]),
+    "commanders": (
+        "Event × person: commanders, rulers, envoys, captives, with their fate.", None,
+        [("event_id", S, "Event"), ("person_id", S, "Person"), ("side", S, "Side"),
+         ("role", S, "commander, co-commander, ruler, envoy, captive, killed, ..."),
+         ("fate", S, "KIA, POW or empty"), ("as_written", S, "Name as written"),
+         ("source_id", S, "Source article"), ("section", S, "Section"),
+         ("attributed_to", S, "Historian or witness named"), ("witness", S, "Kind of witness"),
+         ("note", S, "Our note")],
+        [("event_id", "events", "event_id"), ("person_id", "people", "person_id"),
+         ("source_id", "sources", "source_id")]),
+    "coverage": (
+        "Number of claims per source section, so a reader can see nothing was skipped.", ["source_id", "section"],
+        [("source_id", S, "Source article"), ("section", S, "Section"), ("n_claims", I, "Claims citing it"),
+         ("n_dates", I, "Date claims"), ("n_outcomes", I, "Outcome claims"), ("n_places", I, "Place claims"),
+         ("n_figures", I, "Figure claims"), ("n_participants", I, "Participant claims"),
+         ("n_person_claims", I, "Person attribute claims")],
+        [("source_id", "sources", "source_id")]),
+}
+
+_PANDAS = {S: "string", I: "Int64", N: "float64"}
+
+
+def dtypes(table: str) -> dict[str, str]:
+    """pandas dtypes of a table's columns."""
+    return {name: _PANDAS[t] for name, t, _ in TABLE_SPECS[table][2]}
+
+
+def columns(table: str) -> list[str]:
+    return [name for name, _, _ in TABLE_SPECS[table][2]]
+
+
+def conform(table: str, df: pd.DataFrame) -> pd.DataFrame:
+    """Order and type a table's columns as the data dictionary says."""
+    cols = columns(table)
+    missing = [c for c in cols if c not in df.columns]
+    extra = [c for c in df.columns if c not in cols]
+    if missing or extra:
+        raise ValueError(f"table {table!r}: missing columns {missing}, unexpected columns {extra}")
+    df = df[cols].copy()
+    for c, t in dtypes(table).items():
+        df[c] = df[c].astype(t) if t != "string" else df[c].astype("string")
+    return df
+
+
+def describe(tables: dict[str, pd.DataFrame] | None = None) -> dict[str, Any]:
+    """The Frictionless Data Package descriptor for the processed tables."""
+    resources = []
+    for name, (desc, pk, fields, fks) in TABLE_SPECS.items():
+        schema: dict[str, Any] = {
+            "fields": [{"name": f, "type": t, "description": d} for f, t, d in fields],
+            "missingValues": [""],
+        }
+        if pk:
+            schema["primaryKey"] = pk
+        if fks:
+            schema["foreignKeys"] = [
+                {"fields": f, "reference": {"resource": "" if ref == name else ref, "fields": rf}}
+                for f, ref, rf in fks
+            ]
+        resources.append({
+            "name": name.replace("_", "-"), "path": f"{name}.csv", "profile": "tabular-data-resource",
+            "format": "csv", "mediatype": "text/csv", "encoding": "utf-8", "description": desc,
+            "schema": schema,
+        })
+    return {
+        "profile": "tabular-data-package",
+        "name": "kazakh-dzungar-wars",
+        "title": "Kazakh–Dzungar Wars (1635–1758): events, figures, commanders and places, claim by claim",
+        "licenses": [{"name": "CC-BY-SA-4.0", "path": "https://creativecommons.org/licenses/by-sa/4.0/",
+                      "title": "Creative Commons Attribution Share-Alike 4.0"}],
+        "sources": [{"title": "Encyclopedia articles on the Kazakh–Dzungar Wars (five versions; see sources.csv)"}],
+        "resources": resources,
+    }
+
+
+def data_dictionary() -> pd.DataFrame:
+    """Every table's fields, types and descriptions as one long DataFrame."""
+    rows = [
+        {"table": t, "field": f, "type": ty, "description": d}
+        for t, (_, _, fields, _) in TABLE_SPECS.items()
+        for f, ty, d in fields
+    ]
+    return pd.DataFrame(rows)

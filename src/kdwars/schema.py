@@ -1,0 +1,185 @@
+"""Vocabularies and record models for the hand-curated raw files.
+
+The models (pydantic) check structure: required fields, types, controlled
+vocabularies and unknown field names (a typo such as ``sorce:`` is an error, not a
+silently ignored key). Cross-record rules (aliases, references, phases, disputes)
+live in :mod:`kdwars.build`.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+SIDES = (
+    "kazakh", "dzungar", "oirat", "bukhara", "khoshut", "khalkha", "qing", "russia",
+    "kalmyk", "kyrgyz", "uzbek", "kokand", "khiva", "yarkent", "altan-khanate",
+    "bashkir", "karakalpak", "tibet", "both", "none",
+)
+WINNERS = SIDES + ("inconclusive",)
+EVENT_TYPES = (
+    "war", "campaign", "invasion", "battle", "siege", "city-capture", "raid", "council",
+    "embassy", "treaty", "protectorate", "death", "succession", "capture-of-person",
+    "displacement", "founding", "fortification",
+)
+#: Event types whose outcome is a military result (winner ``unknown`` when no source says).
+MILITARY_TYPES = ("war", "campaign", "invasion", "battle", "siege", "city-capture", "raid")
+MEASURES = (
+    "strength", "killed", "wounded", "captured", "losses", "livestock-taken", "migrants",
+    "hostages", "tribute",
+)
+UNITS = (
+    "men", "people", "families", "yurts", "kibitkas", "horses", "camels", "cattle", "head",
+    "percent", "km", "fox-skins",
+)
+KINDS = (
+    "initial", "reinforcement", "detachment", "relief", "total", "planned", "rumoured",
+    "returned", "garrison",
+)
+WITNESSES = ("article", "historian", "envoy-report", "testimony", "chronicle", "legend", "infobox")
+PLACE_KINDS = (
+    "city", "fortress", "river", "lake", "mountains", "desert", "steppe", "region", "valley",
+    "pass", "battlefield", "sea", "country",
+)
+PLACE_PRECISIONS = ("exact", "approximate", "centroid")
+REGIONS = (
+    "jetisu", "chu-talas", "syr-darya", "tashkent-oasis", "fergana", "transoxiana", "khwarezm",
+    "central-kazakhstan", "northern-kazakhstan", "western-kazakhstan", "irtysh-altai",
+    "dzungaria", "tian-shan", "tarim", "mongolia", "siberia", "volga", "tibet", "china", "pamir",
+)
+ROLES = (
+    "commander", "co-commander", "ruler", "envoy", "captive", "killed", "ally", "claimant",
+    "rival", "participant", "informant", "recipient",
+)
+FATES = ("KIA", "POW")
+DISPUTE_ASPECTS = ("date", "place", "outcome", "figures")
+SCHEMES = ("period", "stage")
+
+Side = Literal[SIDES]  # type: ignore[valid-type]
+Slug = str
+SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
+
+
+class Cite(_Model):
+    """Fields every claim carries: where a reader finds the sentence."""
+
+    source: str = Field(min_length=1)
+    section: str = Field(min_length=1)
+    attributed_to: str | None = None
+    witness: Literal[WITNESSES] | None = None  # type: ignore[valid-type]
+    note: str | None = None
+
+
+class DateClaim(Cite):
+    as_written: str = Field(min_length=1)
+
+
+class OutcomeClaim(Cite):
+    winner: Literal[WINNERS]  # type: ignore[valid-type]
+    as_written: str | None = None
+
+
+class PlaceClaim(Cite):
+    place: str = Field(min_length=1)
+    role: str = "site"
+    as_written: str | None = None
+
+
+class FigureClaim(Cite):
+    side: Literal[SIDES]  # type: ignore[valid-type]
+    measure: Literal[MEASURES]  # type: ignore[valid-type]
+    unit: Literal[UNITS]  # type: ignore[valid-type]
+    as_written: str = Field(min_length=1)
+    kind: Literal[KINDS] | None = None  # type: ignore[valid-type]
+
+
+class Participant(Cite):
+    person: str = Field(min_length=1)
+    side: Literal[SIDES]  # type: ignore[valid-type]
+    role: Literal[ROLES] = "commander"  # type: ignore[valid-type]
+    fate: Literal[FATES] | None = None  # type: ignore[valid-type]
+
+
+class Event(_Model):
+    event_id: str = Field(pattern=SLUG_PATTERN)
+    name: str = Field(min_length=1)
+    type: Literal[EVENT_TYPES]  # type: ignore[valid-type]
+    parent: str | None = None
+    place: str = Field(min_length=1)
+    attacker: Literal[SIDES] | None = None  # type: ignore[valid-type]
+    defender: Literal[SIDES] | None = None  # type: ignore[valid-type]
+    disputed: list[Literal[DISPUTE_ASPECTS]] = []  # type: ignore[valid-type]
+    period: str | None = None
+    stage: str | None = None
+    summary: str = Field(min_length=1)
+    note: str | None = None
+    dates: list[DateClaim] = Field(min_length=1)
+    outcomes: list[OutcomeClaim] = []
+    places: list[PlaceClaim] = []
+    figures: list[FigureClaim] = []
+    participants: list[Participant] = []
+
+
+class PersonClaim(Cite):
+    field: Literal["juz", "fate", "died", "title", "side", "born"]
+    value: str = Field(min_length=1)
+    as_written: str | None = None
+
+
+class Person(_Model):
+    person_id: str = Field(pattern=SLUG_PATTERN)
+    name: str = Field(min_length=1)
+    aliases: list[str] = []
+    side: Literal[SIDES]  # type: ignore[valid-type]
+    title: str | None = None
+    died: str | None = None
+    born: str | None = None
+    note: str | None = None
+    identity_uncertain_with: list[str] = []
+    claims: list[PersonClaim] = []
+
+
+class Place(_Model):
+    place_id: str = Field(pattern=SLUG_PATTERN)
+    name: str = Field(min_length=1)
+    aliases: list[str] = []
+    kind: Literal[PLACE_KINDS]  # type: ignore[valid-type]
+    lat: float = Field(ge=-90, le=90)
+    lon: float = Field(ge=-180, le=180)
+    precision: Literal[PLACE_PRECISIONS]  # type: ignore[valid-type]
+    region: Literal[REGIONS]  # type: ignore[valid-type]
+    modern_country: str = Field(min_length=1)
+    note: str | None = None
+
+
+class Phase(_Model):
+    scheme: Literal[SCHEMES]  # type: ignore[valid-type]
+    phase_id: str = Field(pattern=SLUG_PATTERN)
+    label: str = Field(min_length=1)
+    start_year: int
+    end_year: int
+    source: str
+    section: str
+
+    @field_validator("end_year")
+    @classmethod
+    def _ordered(cls, v: int, info):  # noqa: D401 - pydantic hook
+        start = info.data.get("start_year")
+        if start is not None and v < start:
+            raise ValueError(f"end_year {v} is before start_year {start}")
+        return v
+
+
+class Source(_Model):
+    source_id: str = Field(pattern=SLUG_PATTERN)
+    file: str
+    title: str
+    version: str
+    kind: Literal["overview", "war"]
+    note: str | None = None
+    sections: list[str] = Field(min_length=1)

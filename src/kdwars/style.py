@@ -1,0 +1,51 @@
+"""One colour per side, used by every chart and map.
+
+The palette is built from the Okabe–Ito colour-blind-safe set, with distinct
+lightness so the main sides stay apart in greyscale too; each side also has a
+marker so that points can be told apart without colour.
+"""
+
+from __future__ import annotations
+
+SIDE_COLORS: dict[str, str] = {
+    "kazakh": "#0072B2",     # blue (dark)
+    "dzungar": "#E69F00",    # orange (light)
+    "oirat": "#F0C75E",      # pale orange: the Oirats before 1635
+    "bukhara": "#009E73",    # bluish green (mid)
+    "khoshut": "#CC79A7",    # reddish purple
+    "qing": "#D55E00",       # vermillion (mid-dark)
+    "russia": "#56B4E9",     # sky blue (light)
+    "kalmyk": "#8C6D31",     # brown
+    "kyrgyz": "#7F7F7F",
+    "khalkha": "#B07AA1",
+    "uzbek": "#4E9F3D",
+    "kokand": "#2F6B4F",
+    "khiva": "#88A65E",
+    "yarkent": "#A3A3A3",
+    "altan-khanate": "#6B4C9A",
+    "bashkir": "#9C755F",
+    "karakalpak": "#BAB0AC",
+    "tibet": "#E15759",
+    "both": "#444444",
+    "none": "#BBBBBB",
+}
+OUTCOME_COLORS: dict[str, str] = {
+    **SIDE_COLORS,
+    "inconclusive": "#999999",
+    "disputed": "#000000",
+    "unknown": "#DDDDDD",
+}
+SIDE_MARKERS: dict[str, str] = {
+    "kazakh": "o", "dzungar": "s", "oirat": "s", "bukhara": "D", "khoshut": "^",
+    "qing": "v", "russia": "P", "kalmyk": "X", "kyrgyz": "<", "khalkha": ">",
+}
+
+
+def side_color(side: str) -> str:
+    """Colour of a side slug (grey for a side without its own colour)."""
+    return OUTCOME_COLORS.get(side, "#7F7F7F")
+
+
+def side_palette(sides) -> dict[str, str]:
+    """A ``{side: colour}`` mapping for seaborn's ``palette=`` argument."""
+    return {s: side_color(s) for s in sides}
