@@ -306,10 +306,15 @@ def compile_tables(raw_dir: Path) -> tuple[dict[str, pd.DataFrame], BuildReport]
         for j, fc in enumerate(e.figures):
             ok &= check_cite(r, rid, ("figures", j), fc)
             try:
-                parsed_figs.append((fc, parse_figure(fc.as_written)))
+                fv = parse_figure(fc.as_written)
             except ValueError as exc:
                 col.add(r, rid, ("figures", j, "as_written"), fc.as_written, str(exc))
                 ok = False
+                continue
+            if fc.unit is None and (fv.low is not None or fv.high is not None):
+                col.add(r, rid, ("figures", j, "unit"), None, "a numeric figure needs a unit")
+                ok = False
+            parsed_figs.append((fc, fv))
         # participants
         parts = []
         for j, pa in enumerate(e.participants):
@@ -336,7 +341,7 @@ def compile_tables(raw_dir: Path) -> tuple[dict[str, pd.DataFrame], BuildReport]
         found = set()
         if len(envelopes) > 1:
             found.add("date")
-        winners = {o.winner for o in e.outcomes}
+        winners = {o.winner for o in e.outcomes if o.winner is not None}
         if len(winners) > 1:
             found.add("outcome")
         site_places = {pid for pc, pid in place_claims if pc.role in ("site", "near")}

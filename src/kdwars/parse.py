@@ -112,6 +112,7 @@ _QUAL_SYNONYMS = {
     "heavier": "heavier", "very heavy": "very heavy", "massive": "very heavy",
     "catastrophic": "catastrophic", "devastating": "catastrophic",
 }
+_QUAL_NOUNS = {"casualties", "casualty", "losses", "loss", "civilian", "military", "damage", "devastation"}
 _LOWER = ("more than", "over", "at least", "upwards of", "not less than", "no fewer than")
 _UPPER = ("up to", "no more than", "less than", "fewer than", "under", "at most", "not more than")
 _APPROX = ("about", "around", "approximately", "roughly", "some", "nearly", "almost", "circa", "c.", "~")
@@ -215,6 +216,12 @@ def parse_figure(text: str) -> Figure:
         return Figure(None, None, None, "unknown")
     if t in _QUAL_SYNONYMS:
         return Figure(None, None, _QUAL_SYNONYMS[t], "qualitative")
+    # "heavy casualties", "catastrophic civilian casualty", "very heavy losses"
+    words = t.split()
+    for n in (2, 1):
+        head, tail = " ".join(words[:n]), words[n:]
+        if head in _QUAL_SYNONYMS and tail and all(w in _QUAL_NOUNS for w in tail):
+            return Figure(None, None, _QUAL_SYNONYMS[head], "qualitative")
     if re.match(r"^-\s*\d", t):
         raise ValueError(f"negative figure {raw!r}")
     # drop trailing nouns/adjectives that are not part of the number

@@ -80,20 +80,29 @@ class DateClaim(Cite):
 
 
 class OutcomeClaim(Cite):
-    winner: Literal[WINNERS]  # type: ignore[valid-type]
+    """Who won (``winner``), or a non-military result (``as_written`` only)."""
+
+    winner: Literal[WINNERS] | None = None  # type: ignore[valid-type]
     as_written: str | None = None
+
+    @field_validator("as_written")
+    @classmethod
+    def _something(cls, v, info):
+        if v is None and info.data.get("winner") is None:
+            raise ValueError("an outcome needs a winner or an as_written result")
+        return v
 
 
 class PlaceClaim(Cite):
     place: str = Field(min_length=1)
-    role: str = "site"
+    role: str = Field(default="site", pattern=SLUG_PATTERN)
     as_written: str | None = None
 
 
 class FigureClaim(Cite):
     side: Literal[SIDES]  # type: ignore[valid-type]
     measure: Literal[MEASURES]  # type: ignore[valid-type]
-    unit: Literal[UNITS]  # type: ignore[valid-type]
+    unit: Literal[UNITS] | None = None  # type: ignore[valid-type]  (required when numeric)
     as_written: str = Field(min_length=1)
     kind: Literal[KINDS] | None = None  # type: ignore[valid-type]
 
@@ -126,7 +135,7 @@ class Event(_Model):
 
 
 class PersonClaim(Cite):
-    field: Literal["juz", "fate", "died", "title", "side", "born"]
+    field: Literal["juz", "fate", "died", "title", "side", "born", "clan"]
     value: str = Field(min_length=1)
     as_written: str | None = None
 
