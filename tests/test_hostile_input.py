@@ -27,7 +27,7 @@ def _load(path: Path) -> list:
 
 
 def _dump(path: Path, records: list) -> None:
-    path.write_text(yaml.safe_dump(records, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    path.write_text(yaml.safe_dump(records, allow_unicode=True, sort_keys=False) + "...\n", encoding="utf-8")
 
 
 def _first(records: list, pred) -> dict:
@@ -204,7 +204,7 @@ def person_bad_coordinates_type(raw):
 def yaml_syntax_error(raw):
     path = _event_file(raw)
     lines = path.read_text(encoding="utf-8").splitlines()
-    lines.insert(3, "  - {as_written: \"1643\", source: overview")
+    lines.insert(3, "  - {as_written: \"1643\", source: overview")  # an unclosed flow mapping
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path, None, None, None, "YAML syntax error"
 
@@ -231,7 +231,7 @@ def truncated_file(raw):
     path = _event_file(raw)
     data = path.read_bytes()
     path.write_bytes(data[: len(data) // 3])
-    return path, None, None, None, ""
+    return path, None, None, None, "may be truncated"
 
 
 @case

@@ -334,8 +334,10 @@ def compile_tables(raw_dir: Path) -> tuple[dict[str, pd.DataFrame], BuildReport]
         precision = first_dv.precision if len(envelopes) == 1 else "years"
         if precision == "years" and y0 == y1:
             precision = "year"
-        period = assign("period", y0, e.period, r, rid)
-        stage = assign("stage", y0, e.stage, r, rid)
+        # Phases follow the record's leading (first) date claim, so that a broad or
+        # competing later claim ("from the 17th century") does not move the event.
+        period = assign("period", first_dv.year_start, e.period, r, rid)
+        stage = assign("stage", first_dv.year_start, e.stage, r, rid)
 
         # disputes found in the claims themselves
         found = set()
@@ -349,7 +351,7 @@ def compile_tables(raw_dir: Path) -> tuple[dict[str, pd.DataFrame], BuildReport]
             found.add("place")
         groups: dict[tuple, set] = defaultdict(set)
         for fc, fv in parsed_figs:
-            groups[(fc.side, fc.measure, fc.kind, fc.unit)].add((fv.low, fv.high, fv.qualitative, fv.precision))
+            groups[(fc.side, fc.measure, fc.kind, fc.unit)].add((fv.low, fv.high, fv.qualitative))
         if any(len(v) > 1 for v in groups.values()):
             found.add("figures")
         for j, aspect in enumerate(e.disputed):

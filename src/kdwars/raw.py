@@ -12,6 +12,8 @@ from typing import Any
 import yaml
 
 LINE = "__line__"
+#: Every raw file ends with YAML's document end marker, so that a truncated file is caught.
+END_MARKER = "..."
 
 
 @dataclass(frozen=True)
@@ -101,6 +103,14 @@ def read_yaml_records(path: Path, display: str | None = None) -> list[dict]:
         ) from None
     if text.startswith("\ufeff"):
         text = text[1:]
+    if not text.strip():
+        raise RawDataError([Problem(name, None, None, None, None, "file is empty: expected a list of records")])
+    lines = text.rstrip().splitlines()
+    if not lines or lines[-1].strip() != END_MARKER:
+        raise RawDataError([Problem(
+            name, len(lines) or None, None, None, lines[-1][-60:] if lines else None,
+            f"file does not end with the YAML end marker {END_MARKER!r}: it may be truncated "
+            "(every raw file ends with a line holding only '...')")])
     try:
         doc = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - SafeLoader subclass
     except yaml.YAMLError as exc:

@@ -1,0 +1,441 @@
+"""Analysis helpers: small functions that take and return DataFrames.
+
+They answer the notebooks' questions — by phase, by region, by commander, human
+cost, and where the sources disagree — so the notebooks stay thin and every
+number in them is reproducible and tested.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import numpy as np
+import pandas as pd
+
+from .reconcile import reconcile
+from .schema import MILITARY_TYPES
+
+__all__ = [
+    "phase_order", "by_phase", "by_region", "events_per_decade", "upper_hand", "phase_crosswalk",
+    "commander_records", "careers", "opponents", "alias_merges", "force_ratio", "totals_by_phase",
+    "leaf_claims", "city_control", "date_disagreements", "figure_disagreements",
+    "outcome_disagreements", "claims_per_source", "coverage_matrix", "severity_by_phase",
+    "force_ranges", "MAIN_SIDES",
+]
+
+#: The two belligerents every chart shows first, in this order.
+MAIN_SIDES = ("kazakh", "dzungar")
+
+
+def _need(df: pd.DataFrame, cols: Iterable[str], fn: str) -> None:
+    missing = [c for c in cols if c not in df.columns]
+    if missing:
+        raise ValueError(f"{fn}() needs columns {missing}; got {list(df.columns)}")
+
+
+def phase_order(phases: pd.DataFrame, scheme: str = "period") -> list[str]:
+    """Phase ids of one scheme in chronological order."""
+    p = phases[phases["scheme"] == scheme].sort_values(["start_year", "end_year"])
+    if p.empty:
+        raise ValueError(f"no phases for scheme {scheme!r}")
+    return list(p["phase_id"])
+
+
+def by_phase(events: pd.DataFrame, phases: pd.DataFrame, scheme: str = "period",
+             column: str = "event_type") -> pd.DataFrame:
+    """Counts of events per phase (rows, chronological) × ``column`` value (columns).
+
+    Parameters
+    ----------
+    events : DataFrame
+        From :func:`kdwars.load_events`.
+    phases : DataFrame
+        From :func:`kdwars.load_phases`.
+    scheme : {"period", "stage"}
+    column : str
+        Column of ``events`` to count by (``event_type``, ``winner``, ``region``, ...).
+    """
+    _need(events, [scheme, column], "by_phase")
+    order = phase_order(phases, scheme)
+    table = pd.crosstab(events[scheme], events[column].fillna("none"))
+    table = table.reindex(order, fill_value=0)
+    table.index.name = scheme
+    return table
+
+
+def by_region(events: pd.DataFrame, column: str = "period", order: list[str] | None = None) -> pd.DataFrame:
+    """Counts of events per region (rows, most events first) × ``column`` value."""
+    _need(events, ["region", column], "by_region")
+    table = pd.crosstab(events["region"], events[column].fillna("none"))
+    if order is not None:
+        table = table.reindex(columns=[c for c in order if c in table.columns])
+    return table.loc[table.sum(axis=1).sort_values(ascending=False).index]
+
+
+def events_per_decade(events: pd.DataFrame, column: str = "event_type", start: int = 1630,
+                      end: int = 1780) -> pd.DataFrame:
+    """Events per decade of their first year (rows) × ``column`` value, for ``start``–``end``."""
+    _need(events, ["year_start", column], "events_per_decade")
+    ev = events[(events["year_start"] >= start) & (events["year_start"] < end)]
+    decade = (ev["year_start"].astype(int) // 10 * 10).rename("decade")
+    table = pd.crosstab(decade, ev[column].fillna("none"))
+    return table.reindex(range(start // 10 * 10, end, 10), fill_value=0)
+
+
+def upper_hand(events: pd.DataFrame, phases: pd.DataFrame, scheme: str = "period",
+               sides: tuple[str, ...] = MAIN_SIDES) -> pd.DataFrame:
+    """Military wins per phase for each side, plus disputed and undecided outcomes.
+
+    Counts military events (battles, sieges, raids, captures of cities,
+    invasions, campaigns; not whole wars) by ``winner``. ``balance`` is the
+    first side's wins minus the second's; ``upper_hand`` names the side with
+    more wins, ``even`` on a tie and ``none`` when no side won anything.
+    """
+    _need(events, [scheme, "winner", "event_type"], "upper_hand")
+    mil = events[events["event_type"].isin([t for t in MILITARY_TYPES if t != "war"])]
+    table = by_phase(mil, phases, scheme, "winner")
+    out = pd.DataFrame(index=table.index)
+    for s in sides:
+        out[s] = table[s] if s in table.columns else 0
+    out["other sides"] = table.drop(columns=[c for c in (*sides, "disputed", "unknown", "inconclusive")
+                                             if c in table.columns]).sum(axis=1)
+    for c in ("disputed", "inconclusive", "unknown"):
+        out[c] = table[c] if c in table.columns else 0
+    a, b = sides[0], sides[1]
+    out["balance"] = out[a] - out[b]
+    out["upper_hand"] = np.select(
+        [out[a] > out[b], out[b] > out[a], (out[a] == 0) & (out[b] == 0)], [a, b, "none"], default="even")
+    return out
+
+
+def phase_crosswalk(events: pd.DataFrame, phases: pd.DataFrame) -> pd.DataFrame:
+    """Events counted under both periodisations: periods (rows) × stages (columns)."""
+    _need(events, ["period", "stage"], "phase_crosswalk")
+    t = pd.crosstab(events["period"], events["stage"])
+    return t.reindex(index=phase_order(phases, "period"), columns=phase_order(phases, "stage"), fill_value=0)
+
+
+# --------------------------------------------------------------------------- commanders
+
+COMMAND_ROLES = ("commander", "co-commander")
+
+
+def commander_records(commanders: pd.DataFrame, events: pd.DataFrame, people: pd.DataFrame | None = None,
+                      roles: tuple[str, ...] = COMMAND_ROLES) -> pd.DataFrame:
+    """Each commander's record: events commanded, won, lost, undecided, and fates.
+
+    An event counts once per person (several sources naming the same commander
+    are one command). ``won``/``lost`` compare the person's side with the
+    event's ``winner``; ``undecided`` covers inconclusive, disputed and unknown
+    outcomes. Whole wars are left out (an infobox lists every leader of a war).
+    """
+    _need(commanders, ["event_id", "person_id", "side", "role", "fate"], "commander_records")
+    ev = events.set_index("event_id")
+    c = commanders[commanders["role"].isin(roles)]
+    c = c[c["event_id"].map(ev["event_type"]).isin([t for t in MILITARY_TYPES if t != "war"])]
+    c = c.drop_duplicates(["event_id", "person_id"])
+    winner = c["event_id"].map(ev["winner"]).fillna("unknown")
+    res = np.where(winner == c["side"], "won",
+                   np.where(winner.isin(["inconclusive", "disputed", "unknown", "both"]), "undecided", "lost"))
+    c = c.assign(result=res, year=c["event_id"].map(ev["year_start"]))
+    table = c.pivot_table(index="person_id", columns="result", values="event_id", aggfunc="count", fill_value=0)
+    for col in ("won", "lost", "undecided"):
+        if col not in table.columns:
+            table[col] = 0
+    table = table[["won", "lost", "undecided"]]
+    table.insert(0, "events", table.sum(axis=1))
+    table["first_year"] = c.groupby("person_id")["year"].min()
+    table["last_year"] = c.groupby("person_id")["year"].max()
+    fates = commanders.dropna(subset=["fate"]).groupby("person_id")["fate"].agg(lambda s: "|".join(sorted(set(s))))
+    table["fate"] = fates.reindex(table.index)
+    side = c.groupby("person_id")["side"].agg(lambda s: s.mode().iloc[0])
+    table.insert(0, "side", side)
+    if people is not None:
+        table.insert(0, "name", people.set_index("person_id")["name"].reindex(table.index))
+    table.columns.name = None
+    return table.sort_values(["events", "won"], ascending=False)
+
+
+def careers(commanders: pd.DataFrame, events: pd.DataFrame, people: pd.DataFrame,
+            min_events: int = 2) -> pd.DataFrame:
+    """Span of each person's recorded activity (any role, excluding whole wars).
+
+    Returns one row per person with at least ``min_events`` events:
+    ``person_id``, ``name``, ``side``, ``first_year``, ``last_year``, ``n_events``,
+    sorted by first year.
+    """
+    ev = events.set_index("event_id")
+    c = commanders[commanders["event_id"].map(ev["event_type"]) != "war"].drop_duplicates(["event_id", "person_id"])
+    c = c.assign(y0=c["event_id"].map(ev["year_start"]), y1=c["event_id"].map(ev["year_end"]))
+    g = c.groupby("person_id").agg(first_year=("y0", "min"), last_year=("y1", "max"), n_events=("event_id", "nunique"),
+                                   side=("side", lambda s: s.mode().iloc[0]))
+    g = g[g["n_events"] >= min_events]
+    g.insert(0, "name", people.set_index("person_id")["name"].reindex(g.index))
+    return g.reset_index().sort_values(["first_year", "last_year"]).reset_index(drop=True)
+
+
+def opponents(commanders: pd.DataFrame, events: pd.DataFrame, sides: tuple[str, str] = MAIN_SIDES,
+              roles: tuple[str, ...] = COMMAND_ROLES) -> pd.DataFrame:
+    """Who faced whom: a matrix of events in which two commanders led opposing sides.
+
+    Rows are commanders of ``sides[0]``, columns of ``sides[1]``; cells count
+    shared events (excluding whole wars).
+    """
+    ev = events.set_index("event_id")
+    c = commanders[commanders["role"].isin(roles)]
+    c = c[c["event_id"].map(ev["event_type"]) != "war"].drop_duplicates(["event_id", "person_id"])
+    a = c[c["side"] == sides[0]][["event_id", "person_id"]]
+    b = c[c["side"] == sides[1]][["event_id", "person_id"]]
+    pairs = a.merge(b, on="event_id", suffixes=(f"_{sides[0]}", f"_{sides[1]}"))
+    if pairs.empty:
+        return pd.DataFrame()
+    m = pd.crosstab(pairs[f"person_id_{sides[0]}"], pairs[f"person_id_{sides[1]}"])
+    m = m.loc[m.sum(axis=1).sort_values(ascending=False).index, m.sum(axis=0).sort_values(ascending=False).index]
+    return m
+
+
+def alias_merges(people: pd.DataFrame, commanders: pd.DataFrame) -> pd.DataFrame:
+    """How the alias table merged spellings: per person, the spellings the sources use.
+
+    Returns ``person_id``, ``name``, ``n_spellings`` (distinct names as written
+    in participant claims), ``spellings`` ('; '-joined) and ``sources``, for
+    people written in more than one way, most spellings first.
+    """
+    g = commanders.groupby("person_id").agg(
+        spellings=("as_written", lambda s: "; ".join(sorted(set(s)))),
+        n_spellings=("as_written", "nunique"),
+        sources=("source_id", lambda s: ";".join(sorted(set(s)))),
+    )
+    g = g[g["n_spellings"] > 1]
+    g.insert(0, "name", people.set_index("person_id")["name"].reindex(g.index))
+    return g.sort_values("n_spellings", ascending=False).reset_index()
+
+
+# --------------------------------------------------------------------------- human cost
+
+
+def leaf_claims(casualties: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
+    """Figure claims with nested duplicates removed, so that totals never count twice.
+
+    When an event and one of its descendants both carry figures for the same
+    side and measure, the ancestor's figures are dropped (the finer-grained
+    events are kept). Claims of events without such descendants are kept.
+    """
+    parent = events.set_index("event_id")["parent_event_id"].to_dict()
+
+    def ancestors(e: str) -> list[str]:
+        out, seen = [], set()
+        while parent.get(e) is not None and pd.notna(parent.get(e)) and e not in seen:
+            seen.add(e)
+            e = parent[e]
+            out.append(e)
+        return out
+
+    keys = set(zip(casualties["event_id"], casualties["side"], casualties["measure"]))
+    covered = set()
+    for e, side, measure in keys:
+        for anc in ancestors(e):
+            covered.add((anc, side, measure))
+    mask = [(e, s, m) not in covered for e, s, m in zip(casualties["event_id"], casualties["side"], casualties["measure"])]
+    return casualties[mask]
+
+
+def totals_by_phase(casualties: pd.DataFrame, events: pd.DataFrame, phases: pd.DataFrame,
+                    measure: str = "killed", scheme: str = "period", unit: str | None = None) -> pd.DataFrame:
+    """Low and high totals of a measure per phase and side, from reconciled leaf claims.
+
+    Each event × side contributes its reconciled envelope once (see
+    :func:`kdwars.reconcile`); nested events are not counted twice (see
+    :func:`leaf_claims`). ``low`` sums the lower bounds (missing ones count as
+    0 and are reported in ``n_open_low``); ``high`` is the sum of upper bounds
+    and is missing as soon as any contributing figure is open-ended.
+    """
+    c = casualties[casualties["measure"] == measure]
+    if unit is not None:
+        c = c[c["unit"] == unit]
+    c = leaf_claims(c, events)
+    rec = reconcile(c)
+    rec = rec[rec["low"].notna() | rec["high"].notna()]
+    rec = rec.assign(phase=rec["event_id"].map(events.set_index("event_id")[scheme]))
+    rows = []
+    for (phase, side, u), g in rec.groupby(["phase", "side", "unit"]):
+        rows.append({scheme: phase, "side": side, "unit": u, "n_events": g["event_id"].nunique(),
+                     "low": int(g["low"].fillna(0).sum()),
+                     "high": int(g["high"].sum()) if g["high"].notna().all() else pd.NA,
+                     "n_open_low": int(g["low"].isna().sum())})
+    out = pd.DataFrame(rows, columns=[scheme, "side", "unit", "n_events", "low", "high", "n_open_low"])
+    order = {p: i for i, p in enumerate(phase_order(phases, scheme))}
+    out["high"] = out["high"].astype("Int64")
+    return out.sort_values([scheme, "side"], key=lambda s: s.map(order) if s.name == scheme else s).reset_index(drop=True)
+
+
+def severity_by_phase(casualties: pd.DataFrame, events: pd.DataFrame, scheme: str = "period") -> pd.DataFrame:
+    """Qualitative loss claims (no number) per phase and side: the most severe word and the count."""
+    q = casualties[casualties["qualitative"].notna()]
+    q = q.assign(phase=q["event_id"].map(events.set_index("event_id")[scheme]))
+    return (q.groupby(["phase", "side"], observed=True)
+             .agg(most_severe=("qualitative", "max"), n_claims=("claim_id", "count"))
+             .reset_index())
+
+
+def force_ranges(casualties: pd.DataFrame, events: pd.DataFrame, kinds: tuple = ("initial", "total", None),
+                 unit: str = "men") -> pd.DataFrame:
+    """Strength claims with numbers, one row per claim, labelled for a range chart.
+
+    Keeps claims of strength in ``unit`` whose kind is one of ``kinds``
+    (``None`` = unspecified), adds ``event`` (name and year) and sorts by year.
+    """
+    c = casualties[(casualties["measure"] == "strength") & (casualties["unit"] == unit)]
+    kind = c["kind"].astype("object").where(c["kind"].notna(), None)
+    c = c[kind.isin([k for k in kinds if k is not None]) | (kind.isna() if None in kinds else False)]
+    c = c[c["low"].notna() | c["high"].notna()]
+    ev = events.set_index("event_id")
+    c = c.assign(year=c["event_id"].map(ev["year_start"]),
+                 event=c["event_id"].map(ev["name"]) + " (" + c["event_id"].map(ev["year_start"]).astype(str) + ")")
+    return c.sort_values(["year", "event", "side"]).reset_index(drop=True)
+
+
+def force_ratio(casualties: pd.DataFrame, events: pd.DataFrame, sides: tuple[str, str] = MAIN_SIDES) -> pd.DataFrame:
+    """Did the larger army win? One row per event with strength figures for both sides.
+
+    Uses the reconciled envelope of *initial/total/unspecified* strength in men.
+    ``ratio_low``/``ratio_high`` bound the first side's strength divided by the
+    second's (lowest possible over highest possible and vice versa); ``larger``
+    names the side that was larger under every reading, or ``unclear`` when the
+    ranges overlap. ``larger_won`` is True/False, or missing when unclear or
+    the winner is not one of the two sides.
+    """
+    a, b = sides
+    c = casualties[(casualties["measure"] == "strength") & (casualties["unit"] == "men")]
+    c = c[c["kind"].isna() | c["kind"].isin(["initial", "total", "detachment", "relief"])]
+    c = c[c["low"].notna() | c["high"].notna()]
+    # the two sides' forces: relief armies fight on the side they relieve
+    rec = reconcile(c.assign(kind=pd.NA))
+    ev = events.set_index("event_id")
+    rows = []
+    for event_id, g in rec.groupby("event_id"):
+        g = g.set_index("side")
+        if a not in g.index or b not in g.index:
+            continue
+        lo_a, hi_a = g.loc[a, "low"], g.loc[a, "high"]
+        lo_b, hi_b = g.loc[b, "low"], g.loc[b, "high"]
+        lo_a = hi_a if pd.isna(lo_a) else lo_a
+        lo_b = hi_b if pd.isna(lo_b) else lo_b
+        hi_a_ = np.inf if pd.isna(hi_a) else hi_a
+        hi_b_ = np.inf if pd.isna(hi_b) else hi_b
+        ratio_low = lo_a / hi_b_
+        ratio_high = hi_a_ / lo_b
+        larger = a if ratio_low > 1 else (b if ratio_high < 1 else "unclear")
+        winner = ev.loc[event_id, "winner"]
+        larger_won = pd.NA if larger == "unclear" or winner not in sides else larger == winner
+        rows.append({"event_id": event_id, "name": ev.loc[event_id, "name"], "year": ev.loc[event_id, "year_start"],
+                     f"{a}_low": lo_a, f"{a}_high": hi_a, f"{b}_low": lo_b, f"{b}_high": hi_b,
+                     "ratio_low": ratio_low, "ratio_high": ratio_high, "larger": larger, "winner": winner,
+                     "larger_won": larger_won})
+    return pd.DataFrame(rows).sort_values("year").reset_index(drop=True) if rows else pd.DataFrame(rows)
+
+
+# --------------------------------------------------------------------------- regions
+
+
+def city_control(events: pd.DataFrame, cities: Iterable[str], start: int = 1630, end: int = 1760,
+                 sides: dict[str, str] | None = None) -> pd.DataFrame:
+    """Who held each city, year by year, according to the recorded captures.
+
+    Every ``city-capture`` or ``siege`` event at a city with a known winner
+    (or, failing that, a successful attacker) hands the city to that side
+    from its first year on, until the next such event. Years before the
+    first recorded change are ``unknown``. Returns a long table
+    ``place_id``, ``year``, ``holder``, ``event_id`` (the event that set it).
+    """
+    _need(events, ["place_id", "event_type", "winner", "attacker", "year_start"], "city_control")
+    rows = []
+    for city in cities:
+        ev = events[(events["place_id"] == city) & events["event_type"].isin(["city-capture", "siege", "battle"])]
+        ev = ev.sort_values("year_start")
+        changes = []
+        for _, e in ev.iterrows():
+            holder = e["winner"] if e["winner"] not in (None, "unknown", "disputed", "inconclusive") and pd.notna(e["winner"]) else None
+            if holder is None and e["event_type"] == "city-capture" and pd.notna(e["attacker"]):
+                holder = e["attacker"]
+            if holder is not None:
+                changes.append((int(e["year_start"]), holder, e["event_id"]))
+        holder, source = "unknown", None
+        i = 0
+        for year in range(start, end + 1):
+            while i < len(changes) and changes[i][0] <= year:
+                _, holder, source = changes[i]
+                i += 1
+            rows.append({"place_id": city, "year": year, "holder": holder, "event_id": source})
+    return pd.DataFrame(rows)
+
+
+# --------------------------------------------------------------------------- disagreement
+
+
+def date_disagreements(event_dates: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
+    """Events whose sources date them differently, with the spread in years.
+
+    One row per date claim of a disputed event; ``spread`` is the distance in
+    years between the earliest start and the latest end over the event's claims.
+    """
+    d = event_dates.copy()
+    env = d.groupby("event_id").agg(n=("claim_id", "count"), y0=("year_start", "min"), y1=("year_end", "max"),
+                                    k=("year_start", lambda s: len(set(zip(s, d.loc[s.index, "year_end"])))))
+    disputed = env[env["k"] > 1].index
+    out = d[d["event_id"].isin(disputed)].copy()
+    out["spread"] = out["event_id"].map(env["y1"] - env["y0"])
+    out["name"] = out["event_id"].map(events.set_index("event_id")["name"])
+    cols = ["event_id", "name", "as_written", "year_start", "year_end", "source_id", "section", "attributed_to",
+            "spread"]
+    return out[cols].sort_values(["spread", "event_id", "year_start"], ascending=[False, True, True]).reset_index(drop=True)
+
+
+def figure_disagreements(casualties: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
+    """Reconciled figures where the claims differ, with how far apart they are.
+
+    ``fold`` is the ratio of the highest to the lowest number any claim gives
+    (1 = identical; missing for open or qualitative claims).
+    """
+    rec = reconcile(casualties)
+    rec = rec[~rec["agree"] & (rec["n_claims"] > 1)].copy()
+    c = casualties.copy()
+    c["kind"] = c["kind"].astype("object").fillna("")
+    nums = c.assign(lo=c["low"].astype("Float64").fillna(c["high"].astype("Float64")),
+                    hi=c["high"].astype("Float64").fillna(c["low"].astype("Float64")))
+    span = nums.groupby(["event_id", "side", "measure", "unit", "kind"]).agg(min_n=("lo", "min"), max_n=("hi", "max"))
+    key = list(zip(rec["event_id"], rec["side"], rec["measure"], rec["unit"], rec["kind"].astype("object").fillna("")))
+    spans = span.reindex(key)
+    rec["fold"] = (spans["max_n"].to_numpy(dtype=float) / spans["min_n"].to_numpy(dtype=float))
+    rec["name"] = rec["event_id"].map(events.set_index("event_id")["name"])
+    return rec.sort_values("fold", ascending=False, na_position="last").reset_index(drop=True)
+
+
+def outcome_disagreements(event_outcomes: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
+    """Outcome claims of events whose sources (or historians) name different winners."""
+    o = event_outcomes.dropna(subset=["winner"])
+    n = o.groupby("event_id")["winner"].nunique()
+    out = o[o["event_id"].isin(n[n > 1].index)].copy()
+    out["name"] = out["event_id"].map(events.set_index("event_id")["name"])
+    return out[["event_id", "name", "winner", "as_written", "source_id", "section", "attributed_to", "witness"]] \
+        .sort_values(["event_id", "winner"]).reset_index(drop=True)
+
+
+def claims_per_source(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Number of claims per source (rows) and claim type (columns).
+
+    ``tables`` maps a claim type to a table with a ``source_id`` column, e.g.
+    ``{"dates": load_event_dates(), "figures": load_casualties(), ...}``.
+    """
+    counts = {name: df["source_id"].value_counts() for name, df in tables.items()}
+    out = pd.DataFrame(counts).fillna(0).astype(int)
+    out["total"] = out.sum(axis=1)
+    return out.sort_values("total", ascending=False)
+
+
+def coverage_matrix(coverage: pd.DataFrame) -> pd.DataFrame:
+    """Claims per section as a (source, section) × claim type table, in article order."""
+    cols = [c for c in coverage.columns if c.startswith("n_") and c != "n_claims"]
+    m = coverage.set_index(["source_id", "section"])[cols]
+    m.columns = [c[2:] for c in cols]
+    return m

@@ -1,0 +1,227 @@
+"""The notebooks run in JupyterLab as a reader would run them: in headless Chromium,
+Edit > Clear Outputs of All Cells, then Run > Run All Cells, in the venv's ``python3``
+kernel. Every figure must render and no cell may show an error or write to stderr.
+A full-length screenshot of each notebook goes to ``reports/browser/<stem>.png``.
+
+Needs Debian's chromium (``apt-get install chromium``); without it the test fails,
+unless ``KDWARS_SKIP_BROWSER=1``. ``KDWARS_BROWSER_NOTEBOOKS`` chooses the notebooks:
+a comma-separated list of names in ``notebooks/``, paths to other ``.ipynb`` files,
+or ``all`` (every ``notebooks/[0-9]*.ipynb``). ``KDWARS_BROWSER_TIMEOUT`` is the time
+allowed for one Run All, in seconds (default 300).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from . import _jupyterlab as lab
+from .conftest import NOTEBOOKS, REPO
+
+pytestmark = pytest.mark.browser
+
+DEFAULT_NOTEBOOKS = ["03-regions.ipynb", "05-casualties-and-forces.ipynb"]
+SCREENSHOTS = REPO / "reports" / "browser"
+RUN_TIMEOUT_S = float(os.environ.get("KDWARS_BROWSER_TIMEOUT", "300"))
+VIEWPORT = {"width": 1400, "height": 900}
+MAX_SCREENSHOT_HEIGHT = 16000  # Chromium paints nothing in taller screenshots
+
+
+def _chosen() -> list[tuple[str, Path | None]]:
+    """(notebook name, path of the committed notebook or None) to drive."""
+    spec = os.environ.get("KDWARS_BROWSER_NOTEBOOKS", "").strip()
+    if not spec:
+        entries = DEFAULT_NOTEBOOKS
+    elif spec == "all":
+        entries = [p.name for p in sorted(NOTEBOOKS.glob("[0-9]*.ipynb"))]
+    else:
+        entries = [e.strip() for e in spec.split(",") if e.strip()]
+    chosen = []
+    for entry in entries:
+        given = Path(entry)
+        if given.suffix == ".ipynb" and given.is_file() and given.parent.resolve() != NOTEBOOKS.resolve():
+            chosen.append((given.name, given.resolve()))  # an extra notebook, copied in
+        else:
+            path = NOTEBOOKS / given.name
+            chosen.append((given.name, path if path.is_file() else None))
+    return chosen
+
+
+CHOSEN = _chosen()
+PARAMS = [
+    pytest.param(
+        name,
+        id=name,
+        marks=[] if path else pytest.mark.skip(reason=f"notebooks/{name} does not exist yet"),
+    )
+    for name, path in CHOSEN
+]
+SOURCES = {name: path for name, path in CHOSEN}
+
+
+def _require_browser() -> None:
+    if os.environ.get("KDWARS_SKIP_BROWSER") == "1":
+        pytest.skip("KDWARS_SKIP_BROWSER=1")
+    if not lab.CHROMIUM.is_file():
+        pytest.fail(
+            f"{lab.CHROMIUM} is missing: install Debian's chromium with "
+            "`apt-get update && apt-get install -y chromium` (or set KDWARS_SKIP_BROWSER=1 to skip)",
+            pytrace=False,
+        )
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        pytest.fail("Playwright for Python is missing: pip install -e '.[test]'", pytrace=False)
+
+
+def _check_kernelspec(env: dict) -> None:
+    """The server resolves kernel "python3" to the venv's kernelspec (Makefile, --sys-prefix)."""
+    out = subprocess.run(
+        [sys.executable, "-c",
+         "import json; from jupyter_client.kernelspec import KernelSpecManager as K; "
+         "print(json.dumps(K().find_kernel_specs()))"],
+        env=env, check=True, capture_output=True, text=True, timeout=60,
+    )
+    specs = json.loads(out.stdout)
+    assert "python3" in specs, f"no python3 kernelspec for the server: {specs}"
+    assert Path(specs["python3"]).resolve().is_relative_to(Path(sys.prefix).resolve()), (
+        f"kernel python3 comes from {specs['python3']}, not from {sys.prefix}: "
+        "run `make install` (ipykernel install --sys-prefix --name python3)"
+    )
+
+
+@pytest.fixture(scope="module")
+def lab_session(tmp_path_factory):
+    """(server, browser context): one JupyterLab server on a temporary copy of the
+    notebooks and one headless Chromium, shared by the module; both end at teardown."""
+    from playwright.sync_api import sync_playwright
+
+    tmp = tmp_path_factory.mktemp("jupyterlab")
+    extras = [p for name, p in CHOSEN if p is not None and p.parent != NOTEBOOKS]
+    # The notebooks import the installed kdwars, which finds its own tables; the
+    # notebooks folder is all they need (checked: no code cell reaches "../").
+    root = lab.copy_notebooks(NOTEBOOKS, tmp / "notebooks", extras)
+    for nb_path in root.glob("*.ipynb"):
+        nb = json.loads(nb_path.read_text())
+        for cell in nb.get("cells", []):
+            if cell.get("cell_type") == "code" and "../" in lab.source_text(cell):
+                pytest.fail(f"{nb_path.name} reads '../' outside notebooks/: the browser test "
+                            "serves a copy of notebooks/ only", pytrace=False)
+
+    with contextlib.ExitStack() as stack:
+        t0 = time.perf_counter()
+        server = lab.start_lab(root, tmp / "home")
+        stack.callback(server.stop)
+        _check_kernelspec(server.env)
+        print(f"jupyter lab up on port {server.port} in {time.perf_counter() - t0:.1f} s")
+
+        pw = sync_playwright().start()
+        stack.callback(pw.stop)
+        context = pw.chromium.launch_persistent_context(
+            str(tmp / "chromium-profile"),
+            executable_path=str(lab.CHROMIUM),
+            headless=True,
+            args=lab.CHROMIUM_ARGS,
+            viewport=VIEWPORT,
+        )
+        stack.callback(context.close)
+        yield server, context
+
+
+def _open(page, server, name: str) -> None:
+    workspace = re.sub(r"[^A-Za-z0-9-]", "-", Path(name).stem)
+    page.goto(server.url(f"lab/workspaces/{workspace}/tree/{name}?reset&token={server.token}"))
+    page.wait_for_function(
+        "(name) => { const w = window.jupyterapp && window.jupyterapp.shell.currentWidget;"
+        " return !!(w && w.context && w.context.path === name && w.context.isReady); }",
+        arg=name, timeout=60_000,
+    )
+    page.evaluate("() => window.jupyterapp.shell.collapseLeft()")  # room for the notebook
+    page.wait_for_function(lab.JS_KERNEL_IDLE, timeout=120_000)
+
+
+def _menu(page, menu: str, item: str) -> None:
+    page.locator(".lm-MenuBar").get_by_role("menuitem", name=menu, exact=True).click()
+    entry = page.locator(".lm-Menu").get_by_role("menuitem", name=re.compile(rf"^{re.escape(item)}"))
+    entry.click()
+    page.keyboard.press("Escape")  # make sure no menu is left open over the notebook
+
+
+def _screenshot(page, path: Path) -> None:
+    """The whole notebook: make the viewport as tall as the notebook's scrolled content."""
+    extra = page.evaluate(
+        "() => { const o = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-WindowedPanel-outer');"
+        " return o ? o.scrollHeight - o.clientHeight : 0; }"
+    )
+    height = min(VIEWPORT["height"] + max(0, int(extra)), MAX_SCREENSHOT_HEIGHT)
+    page.set_viewport_size({"width": VIEWPORT["width"], "height": height})
+    page.wait_for_timeout(500)  # relayout
+    path.parent.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(path), full_page=True)
+    page.set_viewport_size(VIEWPORT)
+
+
+@pytest.mark.parametrize("name", PARAMS)
+def test_notebook_runs_in_jupyterlab(name, request):
+    _require_browser()
+    server, context = request.getfixturevalue("lab_session")
+    committed = json.loads(SOURCES[name].read_text())
+    n_cells = len(committed["cells"])
+    committed_images = lab.count_image_outputs(committed)
+
+    page = context.new_page()
+    t0 = time.perf_counter()
+    try:
+        _open(page, server, name)
+        t_open = time.perf_counter() - t0
+
+        _menu(page, "Edit", "Clear Outputs of All Cells")
+        page.wait_for_function(
+            "() => { const p = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden)');"
+            " return p && p.querySelectorAll('.jp-OutputArea-output').length === 0"
+            " && [...p.querySelectorAll('.jp-CodeCell .jp-InputPrompt')].every(e => e.textContent.trim() === '[ ]:'); }",
+            timeout=30_000,
+        )
+
+        t1 = time.perf_counter()
+        _menu(page, "Run", "Run All Cells")
+        page.wait_for_function(lab.JS_RUN_FINISHED, arg=n_cells, timeout=RUN_TIMEOUT_S * 1000, polling=250)
+        # Let the last images decode before counting them.
+        page.wait_for_function(
+            "() => [...document.querySelectorAll('.jp-OutputArea-output[data-mime-type=\"image/png\"] img')]"
+            ".every(i => i.complete && i.naturalWidth > 0)",
+            timeout=30_000,
+        )
+        t_run = time.perf_counter() - t1
+        state = page.evaluate(lab.JS_STATE)
+    finally:
+        with contextlib.suppress(Exception):
+            _screenshot(page, SCREENSHOTS / f"{Path(name).stem}.png")
+        with contextlib.suppress(Exception):
+            page.close()
+        server.shutdown_sessions()
+    print(f"{name}: opened in {t_open:.1f} s, ran in {t_run:.1f} s, "
+          f"{state['nImages']} images (committed: {committed_images})")
+
+    problems = lab.bad_outputs(state["model"])
+    assert not problems, f"{name} shows errors or stderr output in JupyterLab:\n" + "\n\n".join(problems)
+    assert state["kernel"] and state["kernel"]["name"] == "python3", f"kernel: {state['kernel']}"
+    assert state["nCells"] == n_cells
+    code = [c for c in state["model"]["cells"] if c["cell_type"] == "code" and lab.source_text(c).strip()]
+    counts = [c.get("execution_count") for c in code]
+    assert counts == list(range(1, len(code) + 1)), f"code cells not all run once, in order: {counts}"
+    assert all(re.fullmatch(r"\[\d+\]:", p) for p in state["prompts"] if p != "[ ]:"), state["prompts"]
+    assert not state["dialogs"], f"a dialog is open over {name}: {state['dialogs']}"
+    assert not state["toasts"], f"a notification is shown over {name}: {state['toasts']}"
+    assert state["nImages"] >= max(1, committed_images), (
+        f"{name}: {state['nImages']} images rendered, the committed notebook has {committed_images}"
+    )
+    assert state["nImagesLoaded"] == state["nImages"], "an image did not load"
