@@ -41,7 +41,7 @@ USER_SETTINGS = {
     "@jupyterlab/apputils-extension/notification": {"fetchNews": "false", "checkForUpdates": False},
     # Attach every cell to the DOM, so that offscreen cells and images exist and paint
     # in a full-length screenshot (the default "contentVisibility" skips offscreen ones).
-    "@jupyterlab/notebook-extension/tracker": {"windowingMode": "none"},
+    "@jupyterlab/notebook-extension/tracker": {"windowingMode": "none", "scrollPastEnd": False},
 }
 
 ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")

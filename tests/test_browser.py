@@ -138,7 +138,8 @@ def lab_session(tmp_path_factory):
 
 def _open(page, server, name: str) -> None:
     workspace = re.sub(r"[^A-Za-z0-9-]", "-", Path(name).stem)
-    page.goto(server.url(f"lab/workspaces/{workspace}/tree/{name}?reset&token={server.token}"))
+    page.goto(server.url(f"lab/workspaces/{workspace}/tree/{name}?reset&token={server.token}"),
+              timeout=120_000)
     page.wait_for_function(
         "(name) => { const w = window.jupyterapp && window.jupyterapp.shell.currentWidget;"
         " return !!(w && w.context && w.context.path === name && w.context.isReady); }",
@@ -169,9 +170,27 @@ def _screenshot(page, path: Path) -> None:
     page.set_viewport_size(VIEWPORT)
 
 
+def _summary(page) -> str:
+    """What the page shows, for a failure message."""
+    try:
+        state = page.evaluate(lab.JS_STATE)
+    except Exception as exc:  # noqa: BLE001 - the page may be gone
+        return f"(page state unavailable: {exc})"
+    model = state.pop("model") or {}
+    state["problems"] = lab.bad_outputs(model)
+    return json.dumps(state, indent=1, ensure_ascii=False)
+
+
+def test_chromium_is_installed():
+    """Fails (never skips silently) without Debian's chromium, even before any notebook exists."""
+    _require_browser()
+
+
 @pytest.mark.parametrize("name", PARAMS)
 def test_notebook_runs_in_jupyterlab(name, request):
     _require_browser()
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
     server, context = request.getfixturevalue("lab_session")
     committed = json.loads(SOURCES[name].read_text())
     n_cells = len(committed["cells"])
@@ -193,7 +212,11 @@ def test_notebook_runs_in_jupyterlab(name, request):
 
         t1 = time.perf_counter()
         _menu(page, "Run", "Run All Cells")
-        page.wait_for_function(lab.JS_RUN_FINISHED, arg=n_cells, timeout=RUN_TIMEOUT_S * 1000, polling=250)
+        try:
+            page.wait_for_function(lab.JS_RUN_FINISHED, arg=n_cells, timeout=RUN_TIMEOUT_S * 1000, polling=250)
+        except PlaywrightTimeout:
+            pytest.fail(f"{name}: Run All did not finish within {RUN_TIMEOUT_S:.0f} s "
+                        f"(KDWARS_BROWSER_TIMEOUT): {_summary(page)}", pytrace=False)
         # Let the last images decode before counting them.
         page.wait_for_function(
             "() => [...document.querySelectorAll('.jp-OutputArea-output[data-mime-type=\"image/png\"] img')]"
@@ -212,7 +235,9 @@ def test_notebook_runs_in_jupyterlab(name, request):
           f"{state['nImages']} images (committed: {committed_images})")
 
     problems = lab.bad_outputs(state["model"])
-    assert not problems, f"{name} shows errors or stderr output in JupyterLab:\n" + "\n\n".join(problems)
+    if problems:
+        pytest.fail(f"{name} shows errors or stderr output in JupyterLab:\n" + "\n\n".join(problems),
+                    pytrace=False)
     assert state["kernel"] and state["kernel"]["name"] == "python3", f"kernel: {state['kernel']}"
     assert state["nCells"] == n_cells
     code = [c for c in state["model"]["cells"] if c["cell_type"] == "code" and lab.source_text(c).strip()]

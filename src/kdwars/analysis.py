@@ -338,30 +338,38 @@ def force_ratio(casualties: pd.DataFrame, events: pd.DataFrame, sides: tuple[str
 # --------------------------------------------------------------------------- regions
 
 
-def city_control(events: pd.DataFrame, cities: Iterable[str], start: int = 1630, end: int = 1760,
-                 sides: dict[str, str] | None = None) -> pd.DataFrame:
-    """Who held each city, year by year, according to the recorded captures.
+def city_control(events: pd.DataFrame, event_places: pd.DataFrame, cities: Iterable[str], start: int = 1630,
+                 end: int = 1760) -> pd.DataFrame:
+    """Who held each city, year by year, according to the recorded captures and sieges.
 
-    Every ``city-capture`` or ``siege`` event at a city with a known winner
-    (or, failing that, a successful attacker) hands the city to that side
-    from its first year on, until the next such event. Years before the
-    first recorded change are ``unknown``. Returns a long table
-    ``place_id``, ``year``, ``holder``, ``event_id`` (the event that set it).
+    A ``city-capture`` or ``siege`` event concerns a city when the city is its
+    primary place or is named as its ``target`` or ``captured`` place. Such an
+    event with a side as winner hands the city to that side from its first year
+    on, until the next such event; a capture whose sources disagree on the
+    outcome makes the holder ``disputed``. Battles fought near a city do not
+    change its holder. Years before the first record are ``unknown``.
+
+    Returns
+    -------
+    DataFrame
+        Long table ``place_id``, ``year``, ``holder``, ``event_id`` (the event
+        that set the holder).
     """
-    _need(events, ["place_id", "event_type", "winner", "attacker", "year_start"], "city_control")
+    _need(events, ["event_id", "event_type", "winner", "year_start"], "city_control")
+    _need(event_places, ["event_id", "place_id", "role"], "city_control")
+    caps = events[events["event_type"].isin(["city-capture", "siege"])].set_index("event_id")
+    ep = event_places[event_places["event_id"].isin(caps.index)
+                      & event_places["role"].isin(["primary", "target", "captured"])]
     rows = []
     for city in cities:
-        ev = events[(events["place_id"] == city) & events["event_type"].isin(["city-capture", "siege", "battle"])]
-        ev = ev.sort_values("year_start")
+        ids = ep.loc[ep["place_id"] == city, "event_id"].unique()
         changes = []
-        for _, e in ev.iterrows():
-            holder = e["winner"] if e["winner"] not in (None, "unknown", "disputed", "inconclusive") and pd.notna(e["winner"]) else None
-            if holder is None and e["event_type"] == "city-capture" and pd.notna(e["attacker"]):
-                holder = e["attacker"]
-            if holder is not None:
-                changes.append((int(e["year_start"]), holder, e["event_id"]))
-        holder, source = "unknown", None
-        i = 0
+        for event_id, e in caps.loc[list(ids)].sort_values("year_start").iterrows():
+            w = e["winner"]
+            if pd.isna(w) or w in ("unknown", "inconclusive"):
+                continue
+            changes.append((int(e["year_start"]), w, event_id))
+        holder, source, i = "unknown", None, 0
         for year in range(start, end + 1):
             while i < len(changes) and changes[i][0] <= year:
                 _, holder, source = changes[i]
@@ -398,7 +406,7 @@ def figure_disagreements(casualties: pd.DataFrame, events: pd.DataFrame) -> pd.D
     (1 = identical; missing for open or qualitative claims).
     """
     rec = reconcile(casualties)
-    rec = rec[~rec["agree"] & (rec["n_claims"] > 1)].copy()
+    rec = rec[rec["status"].isin(["overlap", "conflict"])].copy()
     c = casualties.copy()
     c["kind"] = c["kind"].astype("object").fillna("")
     nums = c.assign(lo=c["low"].astype("Float64").fillna(c["high"].astype("Float64")),

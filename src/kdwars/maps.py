@@ -10,7 +10,15 @@ are never used here, so the maps draw without a network.
 
 The lakes are GSHHG's: the Aral Sea has its pre-1960 outline, which suits the
 eighteenth century. Modern reservoirs (Kapchagay, Shardara, …) are drawn as
-river, not as lake, and modern political borders are not drawn at all.
+river, not as lake, and modern political borders are not drawn at all. Lake
+Zaysan still shows the Bukhtarma reservoir's arm up the Irtysh valley. The WDBII
+rivers carry no names and leave out intermittent streams: the Emba, the Sarysu
+and the lower Chu are not drawn, and their labels (:data:`RIVER_LABELS`) mark
+their valleys.
+
+Rows without coordinates are skipped by the plotting functions, never with a
+warning: their number is stored as ``ax.kdwars_missing`` and noted in the
+legend title.
 
 This module imports matplotlib and cartopy; ``import kdwars`` does not import it.
 """
@@ -202,8 +210,8 @@ def _frame(bounds: Sequence[float]):
 
 def _new_geoaxes(ax, extent, figsize) -> GeoAxes:
     if ax is None:
-        fig = plt.figure(figsize=figsize)
-        ax = fig.add_axes((0.01, 0.01, 0.98, 0.98), projection=projection())
+        fig = plt.figure(figsize=figsize, layout="constrained")
+        ax = fig.add_subplot(projection=projection())
     elif not isinstance(ax, GeoAxes):
         raise TypeError(
             "ax must be a cartopy GeoAxes, e.g. fig.add_subplot(projection=kdwars.maps.projection())"
@@ -394,7 +402,7 @@ def _drop_missing(data: pd.DataFrame, cols: Sequence[str]) -> tuple[pd.DataFrame
 def _legend_title(title: str | None, n_missing: int, what: str) -> str | None:
     if n_missing == 0:
         return title
-    note = f"{n_missing} {what} without coordinates not shown"
+    note = f"{n_missing} {what if n_missing > 1 else what[:-1]} without coordinates not shown"
     return f"{title}\n({note})" if title else f"({note})"
 
 
@@ -475,18 +483,21 @@ def plot_events_map(
     ax.kdwars_missing = n_missing
 
     pal = _palette(df[hue].dropna().tolist(), hue, palette) if hue is not None and len(df) else None
-    kwargs.setdefault("s", 42 if size is None else None)
-    if kwargs["s"] is None:
-        kwargs.pop("s")
+    if size is None:
+        kwargs.setdefault("s", 42)
     kwargs.setdefault("edgecolor", "white")
     kwargs.setdefault("linewidth", 0.6)
     kwargs.setdefault("zorder", 8)
     if hue is None and "color" not in kwargs:
         kwargs["color"] = "#333333"
-    sns.scatterplot(
-        data=df, x="lon", y="lat", hue=hue, style=style, size=size, palette=pal,
-        ax=ax, transform=_PC, legend="auto" if legend else False, **kwargs,
-    )
+    previous = ax.get_legend()  # e.g. of plot_flows_map on the same map: kept
+    if len(df):
+        sns.scatterplot(
+            data=df, x="lon", y="lat", hue=hue, style=style, size=size, palette=pal,
+            ax=ax, transform=_PC, legend="auto" if legend else False, **kwargs,
+        )
+    else:  # nothing to draw: still one (empty) collection, as documented
+        ax.scatter([], [], transform=_PC, zorder=kwargs.get("zorder", 8))
     ax.set_xlabel("")
     ax.set_ylabel("")
     ax.set_extent(extent_now, crs=ax.projection)
@@ -501,13 +512,23 @@ def plot_events_map(
                 ha="left", va="bottom", path_effects=_halo(2.0), zorder=9, clip_on=True,
             )
 
-    leg = ax.get_legend()
-    if legend and leg is not None:
-        leg.set_title(_legend_title(leg.get_title().get_text() or None, n_missing, "events"))
-        leg.get_frame().set_alpha(0.9)
-        leg.set_zorder(10)
+    new = ax.get_legend()
+    if new is previous:
+        new = None
+    elif previous is not None:
+        ax.add_artist(previous)
+    if legend and new is not None:
+        new.set_title(_legend_title(new.get_title().get_text() or None, n_missing, "events"))
+        new.get_title().set_fontsize(8)
+        for text in new.get_texts():
+            text.set_fontsize(8)
+        new.get_frame().set_alpha(0.9)
+        new.set_zorder(10)
     elif legend and n_missing:
-        ax.legend(handles=[], title=_legend_title(None, n_missing, "events"), loc="lower left")
+        if previous is not None and ax.get_legend() is previous:
+            ax.add_artist(previous)
+        ax.legend(handles=[], title=_legend_title(None, n_missing, "events"), loc="upper right",
+                  fontsize=8, title_fontsize=8)
     return ax
 
 
@@ -625,6 +646,9 @@ def plot_flows_map(
                     ha="left", va="top", path_effects=_halo(2.0), zorder=9, clip_on=True)
 
     if legend and (pal or n_missing):
+        previous = ax.get_legend()
+        if previous is not None:
+            ax.add_artist(previous)
         handles = [Line2D([], [], color=c, linewidth=2, label=str(k)) for k, c in pal.items()]
         ax.legend(handles=handles, title=_legend_title(hue, n_missing, "flows"),
                   loc="lower left", fontsize=8, title_fontsize=8, framealpha=0.9).set_zorder(10)

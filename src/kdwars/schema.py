@@ -53,6 +53,10 @@ ROLES = (
     "rival", "participant", "informant", "recipient",
 )
 FATES = ("KIA", "POW")
+#: What a place is to an event (event × place table).
+PLACE_ROLES = (
+    "site", "near", "theatre", "target", "captured", "destination", "origin", "route", "border", "named", "held",
+)
 DISPUTE_ASPECTS = ("date", "place", "outcome", "figures")
 SCHEMES = ("period", "stage")
 
@@ -95,7 +99,7 @@ class OutcomeClaim(Cite):
 
 class PlaceClaim(Cite):
     place: str = Field(min_length=1)
-    role: str = Field(default="site", pattern=SLUG_PATTERN)
+    role: Literal[PLACE_ROLES] = "site"  # type: ignore[valid-type]
     as_written: str | None = None
 
 

@@ -27,7 +27,7 @@ SIDE_COLORS: dict[str, str] = {
     "karakalpak": "#BAB0AC",
     "tibet": "#E15759",
     "both": "#444444",
-    "none": "#BBBBBB",
+    "none": "#FFFFFF",
 }
 OUTCOME_COLORS: dict[str, str] = {
     **SIDE_COLORS,

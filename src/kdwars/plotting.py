@@ -1,0 +1,487 @@
+"""Plotting functions in the style of seaborn.
+
+Each function takes a DataFrame (usually the output of a loader or an
+:mod:`kdwars.analysis` helper), draws on ``ax`` (a new figure when
+``ax=None``) and returns the Axes. Colours come from :mod:`kdwars.style`: one
+colour per side across every chart, chosen to stay apart for colour-blind
+readers and in greyscale; ranges are drawn as ranges, never as a single number.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import matplotlib as mpl
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import seaborn as sns
+from matplotlib.axes import Axes
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+
+from . import _paths
+from .style import OUTCOME_COLORS, SIDE_MARKERS, side_color
+
+__all__ = [
+    "set_theme", "save_figure", "plot_timeline", "plot_phase_schemes", "plot_counts", "plot_upper_hand",
+    "plot_table_heatmap", "plot_careers", "plot_commander_records", "plot_claim_ranges", "plot_force_ratio",
+    "plot_totals", "plot_city_control", "plot_date_claims", "SOURCE_COLORS", "SOURCE_LABELS",
+]
+
+#: One colour (and label) per source article.
+SOURCE_COLORS = {
+    "overview": "#332288", "overview-old": "#88CCEE", "war1635": "#117733", "war1723": "#DDCC77",
+    "war1739": "#AA4499",
+}
+SOURCE_LABELS = {
+    "overview": "Overview (current)", "overview-old": "Overview (older)", "war1635": "War 1635–1658",
+    "war1723": "War 1723–1730", "war1739": "War 1739–1741",
+}
+TYPE_ORDER = ["war", "campaign", "invasion", "battle", "siege", "city-capture", "raid", "capture-of-person",
+              "displacement", "council", "embassy", "treaty", "protectorate", "succession", "death", "founding",
+              "fortification"]
+
+
+def set_theme(context: str = "notebook") -> None:
+    """Apply the project's chart style (seaborn whitegrid, readable sizes, 100 dpi)."""
+    sns.set_theme(style="whitegrid", context=context, font_scale=0.95)
+    mpl.rcParams.update({
+        "figure.dpi": 100, "savefig.dpi": 100, "savefig.bbox": "tight", "axes.titleweight": "bold",
+        "axes.titlesize": 12, "axes.titlelocation": "left", "legend.frameon": False,
+        "figure.figsize": (10, 5),
+    })
+
+
+def _ax(ax: Axes | None, figsize=(10, 5)) -> Axes:
+    if ax is None:
+        _, ax = plt.subplots(figsize=figsize, layout="constrained")
+    return ax
+
+
+def _need(data: pd.DataFrame, cols: Sequence[str], fn: str) -> None:
+    missing = [c for c in cols if c not in data.columns]
+    if missing:
+        raise ValueError(f"{fn}() needs columns {missing}; got {list(data.columns)}")
+
+
+def save_figure(ax_or_fig, name: str, directory: str | Path | None = None) -> Path:
+    """Save a figure as ``reports/figures/<name>.png`` (for the README gallery).
+
+    PNG metadata is fixed so that re-running produces the same bytes.
+    """
+    fig = ax_or_fig.figure if hasattr(ax_or_fig, "figure") and not isinstance(ax_or_fig, mpl.figure.Figure) else ax_or_fig
+    directory = Path(directory) if directory is not None else _paths.figures_dir()
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / f"{name}.png"
+    fig.savefig(path, dpi=100, metadata={"Software": None})
+    return path
+
+
+def _legend_sides(ax: Axes, values: Sequence[str], title: str | None = None, loc="upper left", **kw) -> None:
+    handles = [Line2D([], [], marker=SIDE_MARKERS.get(v, "o"), linestyle="", markersize=8,
+                      markerfacecolor=side_color(v), markeredgecolor="black", markeredgewidth=0.5, label=v)
+               for v in values]
+    ax.legend(handles=handles, title=title, loc=loc, **kw)
+
+
+# --------------------------------------------------------------------------- phases and time
+
+
+def _short_label(row) -> str:
+    pid = str(row["phase_id"])
+    if pid.startswith("war-"):
+        a, b = pid[4:8], pid[9:13]
+        return f"{a}–{b[2:]}" if a[:2] == b[:2] else f"{a}–{b}"
+    return {"prelude": "prelude", "aftermath": "aftermath", "first": "1st stage", "second": "2nd",
+            "third": "3rd", "fourth": "4th stage"}.get(pid, "")
+
+
+def _phase_bands(ax: Axes, phases: pd.DataFrame, scheme: str, xlim: tuple[float, float], label: bool = True) -> None:
+    """Shade the phases of ``scheme`` behind a time axis and name them just inside the top edge."""
+    p = phases[phases["scheme"] == scheme].sort_values("start_year")
+    k = 0
+    for i, (_, row) in enumerate(p.iterrows()):
+        x0, x1 = max(row["start_year"], xlim[0]), min(row["end_year"] + 1, xlim[1])
+        if x1 <= x0:
+            continue
+        is_war = str(row["phase_id"]).startswith("war-")
+        shade = "#E6E6E6" if is_war else "#FFFFFF"
+        if scheme == "stage":
+            shade = ["#F2F2F2", "#DDDDDD"][i % 2]
+        ax.axvspan(x0, x1, color=shade, zorder=0, lw=0)
+        text = _short_label(row)
+        if label and text:
+            ax.text((x0 + x1) / 2, 0.995 - 0.035 * (k % 2), text, transform=ax.get_xaxis_transform(),
+                    ha="center", va="top", fontsize=7, color="#333333", zorder=5)
+            k += 1
+
+
+def plot_timeline(events: pd.DataFrame, phases: pd.DataFrame | None = None, scheme: str = "period",
+                  y: str = "event_type", hue: str = "winner", xlim: tuple[int, int] = (1630, 1772),
+                  order: Sequence[str] | None = None, ax: Axes | None = None) -> Axes:
+    """Every event as a mark at its year (a bar across its span), one row per ``y`` value.
+
+    Colour is the ``hue`` side (winner by default: one colour per side, grey for
+    undecided, black for disputed). Phases of ``scheme`` are shaded behind; events
+    before ``xlim[0]`` (the prelude) are counted in a note at the left edge.
+    """
+    _need(events, ["year_start", "year_end", y, hue], "plot_timeline")
+    ax = _ax(ax, (11, 6))
+    ev = events.copy()
+    ev[hue] = ev[hue].astype("object").fillna("none")
+    if order is None:
+        present = list(ev[y].dropna().unique())
+        order = [t for t in TYPE_ORDER if t in present] + sorted(t for t in present if t not in TYPE_ORDER)
+    rows = {v: i for i, v in enumerate(order)}
+    ev = ev[ev[y].isin(rows)]
+    if phases is not None:
+        _phase_bands(ax, phases, scheme, xlim)
+    before = ev[ev["year_end"] < xlim[0]]
+    ev = ev[ev["year_end"] >= xlim[0]]
+    rng = np.random.default_rng(0)
+    jitter = rng.uniform(-0.25, 0.25, len(ev))
+    for (_, e), dy in zip(ev.iterrows(), jitter):
+        yy = rows[e[y]] + dy
+        color = OUTCOME_COLORS.get(e[hue], "#BBBBBB")
+        x0, x1 = max(e["year_start"], xlim[0]), min(e["year_end"], xlim[1])
+        if x1 > x0:
+            ax.plot([x0, x1 + 0.9], [yy, yy], color=color if color != "#FFFFFF" else "#BBBBBB", lw=3, alpha=0.8, solid_capstyle="butt", zorder=2)
+        ax.scatter([x0 + 0.45], [yy], s=36, color=color, marker=SIDE_MARKERS.get(e[hue], "o"),
+                   edgecolor="black", linewidth=0.4, zorder=3)
+    ax.set_yticks(range(len(order)), order)
+    ax.set_ylim(len(order) - 0.5, -1.4)  # a free strip at the top for the phase names
+    ax.set_xlim(*xlim)
+    ax.set_xlabel("Year")
+    ax.grid(axis="y", visible=False)
+    if len(before):
+        ax.text(xlim[0] + 0.5, len(order) - 0.7, f"+{len(before)} prelude events before {xlim[0]}",
+                fontsize=8, color="#555555", va="bottom")
+    values = [v for v in ("kazakh", "dzungar", "khoshut", "bukhara", "qing", "russia", "kalmyk", "inconclusive",
+                          "disputed", "unknown", "none") if v in set(ev[hue])]
+    values += sorted(set(ev[hue]) - set(values))
+    _legend_sides(ax, values, title=hue, loc="upper left", bbox_to_anchor=(1.01, 1))
+    return ax
+
+
+def plot_phase_schemes(phases: pd.DataFrame, events: pd.DataFrame | None = None,
+                       xlim: tuple[int, int] = (1630, 1772), ax: Axes | None = None) -> Axes:
+    """The two periodisations side by side as two rows of spans, with events per year below."""
+    ax = _ax(ax, (11, 3))
+    for row, (scheme, title) in enumerate((("period", "War-by-war periods\n(current overview)"),
+                                           ("stage", "Four stages\n(older overview)"))):
+        p = phases[phases["scheme"] == scheme].sort_values("start_year")
+        for i, (_, ph) in enumerate(p.iterrows()):
+            x0, x1 = max(ph["start_year"], xlim[0]), min(ph["end_year"] + 1, xlim[1])
+            if x1 <= x0:
+                continue
+            war = scheme == "stage" and ph["phase_id"] in ("first", "second", "third", "fourth") or \
+                str(ph["phase_id"]).startswith("war-")
+            color = ("#4D4D4D" if i % 2 else "#8C8C8C") if war else "#E6E6E6"
+            ax.barh(row, x1 - x0, left=x0, height=0.6, color=color, edgecolor="white", linewidth=1)
+            label = ph["phase_id"] if scheme == "stage" else ph["label"].replace("War of ", "")
+            if not war:
+                label = {"prelude": "prelude", "aftermath": "aftermath", "before-stages": "before",
+                         "after-stages": "after"}.get(ph["phase_id"], "")
+            if (x1 - x0) >= 4 and label:
+                ax.text((x0 + x1) / 2, row, label, ha="center", va="center", fontsize=7.5,
+                        color="white" if war else "#333333", rotation=0 if (x1 - x0) > 14 else 90)
+        ax.text(xlim[0] - 1, row, title, ha="right", va="center", fontsize=9)
+    ax.set_yticks([])
+    ax.set_ylim(1.6, -0.6)
+    ax.set_xlim(*xlim)
+    ax.set_xlabel("Year")
+    ax.grid(axis="y", visible=False)
+    return ax
+
+
+def plot_counts(table: pd.DataFrame, ax: Axes | None = None, horizontal: bool = False,
+                palette: dict | None = None, colors_by_side: bool = True, xlabel: str | None = None,
+                ylabel: str = "Number of events", legend_title: str | None = None) -> Axes:
+    """Stacked bars of a counts table (rows = categories on the axis, columns = stacked groups)."""
+    ax = _ax(ax)
+    if palette is None:
+        if colors_by_side and all(c in OUTCOME_COLORS for c in table.columns):
+            palette = {c: OUTCOME_COLORS[c] for c in table.columns}
+        else:
+            cols = sns.color_palette("colorblind", n_colors=max(len(table.columns), 1))
+            palette = dict(zip(table.columns, cols))
+    table.plot(kind="barh" if horizontal else "bar", stacked=True, ax=ax,
+               color=[palette.get(c, "#999999") for c in table.columns], edgecolor="white", linewidth=0.5, width=0.8)
+    if horizontal:
+        ax.invert_yaxis()
+        ax.set_xlabel(ylabel)
+        ax.set_ylabel(xlabel or "")
+    else:
+        ax.set_ylabel(ylabel)
+        ax.set_xlabel(xlabel or "")
+        ax.tick_params(axis="x", labelrotation=45)
+        for lab in ax.get_xticklabels():
+            lab.set_horizontalalignment("right")
+    ax.legend(title=legend_title, loc="upper left", bbox_to_anchor=(1.01, 1))
+    return ax
+
+
+def plot_upper_hand(table: pd.DataFrame, labels: dict | None = None, sides: tuple[str, str] = ("kazakh", "dzungar"),
+                    ax: Axes | None = None) -> Axes:
+    """Diverging bars per phase: wins of the first side upwards, of the second downwards.
+
+    ``table`` is :func:`kdwars.analysis.upper_hand` output; disputed outcomes are
+    drawn as a hatched grey segment on top of the first side's bar.
+    """
+    _need(table, list(sides), "plot_upper_hand")
+    ax = _ax(ax, (10, 4.5))
+    x = np.arange(len(table))
+    a, b = sides
+    ax.bar(x, table[a], color=side_color(a), label=f"{a} won", edgecolor="black", linewidth=0.4)
+    ax.bar(x, -table[b], color=side_color(b), label=f"{b} won", edgecolor="black", linewidth=0.4, hatch="//")
+    if "disputed" in table.columns:
+        ax.bar(x, table["disputed"], bottom=table[a], color="white", edgecolor="#555555", hatch="...",
+               linewidth=0.4, label="sources disagree")
+    ax.axhline(0, color="black", lw=0.8)
+    names = [labels.get(i, i) if labels else i for i in table.index]
+    ax.set_xticks(x, names, rotation=45, ha="right")
+    ax.set_ylabel(f"Military events won\n(↑ {a}, ↓ {b})")
+    ticks = ax.get_yticks()
+    ax.set_yticks(ticks, [f"{abs(int(t))}" for t in ticks])
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1))
+    return ax
+
+
+def plot_table_heatmap(table: pd.DataFrame, ax: Axes | None = None, cmap: str = "Blues", annot: bool = True,
+                       xlabel: str = "", ylabel: str = "", cbar_label: str = "Number", zero_blank: bool = True) -> Axes:
+    """A counts table as an annotated heatmap (blank cells for zero)."""
+    ax = _ax(ax, (max(6, 0.55 * table.shape[1] + 3), max(3, 0.38 * table.shape[0] + 1.5)))
+    data = table.astype(float)
+    mask = data == 0 if zero_blank else None
+    sns.heatmap(data, ax=ax, cmap=cmap, annot=annot, fmt=".0f", mask=mask, linewidths=0.5, linecolor="#EEEEEE",
+                cbar_kws={"label": cbar_label, "shrink": 0.7}, annot_kws={"fontsize": 8})
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.tick_params(axis="x", labelrotation=45)
+    for lab in ax.get_xticklabels():
+        lab.set_horizontalalignment("right")
+    return ax
+
+
+# --------------------------------------------------------------------------- commanders
+
+
+def plot_careers(careers: pd.DataFrame, ax: Axes | None = None, label: str = "name") -> Axes:
+    """Each person's span of recorded activity as a horizontal bar coloured by side."""
+    _need(careers, ["first_year", "last_year", "side", label, "n_events"], "plot_careers")
+    ax = _ax(ax, (10, max(4, 0.28 * len(careers) + 1)))
+    c = careers.reset_index(drop=True)
+    for i, r in c.iterrows():
+        ax.barh(i, r["last_year"] - r["first_year"] + 1, left=r["first_year"], color=side_color(r["side"]),
+                edgecolor="black", linewidth=0.4, height=0.7)
+        ax.text(r["last_year"] + 1.5, i, f"{r['n_events']}", va="center", fontsize=7, color="#444444")
+    ax.set_yticks(range(len(c)), c[label], fontsize=8)
+    ax.invert_yaxis()
+    ax.set_xlabel("Year (bar: first to last recorded event; number: events)")
+    ax.grid(axis="y", visible=False)
+    _legend_sides(ax, [s for s in ("kazakh", "dzungar", "oirat", "khoshut", "bukhara", "qing", "russia", "kalmyk",
+                                   "uzbek") if s in set(c["side"])], title="side", loc="upper left",
+                  bbox_to_anchor=(1.01, 1))
+    return ax
+
+
+def plot_commander_records(records: pd.DataFrame, ax: Axes | None = None, top: int = 15, label: str = "name") -> Axes:
+    """Won / lost / undecided events as commander, for the ``top`` most active commanders."""
+    _need(records, ["won", "lost", "undecided", "side"], "plot_commander_records")
+    r = records.head(top)
+    ax = _ax(ax, (9, 0.35 * len(r) + 1.5))
+    names = [f"{n} ({s})" for n, s in zip(r[label] if label in r else r.index, r["side"])]
+    y = np.arange(len(r))
+    left = np.zeros(len(r))
+    for col, color, hatch in (("won", "#1B7837", ""), ("lost", "#B2182B", "//"), ("undecided", "#BBBBBB", "..")):
+        ax.barh(y, r[col], left=left, color=color, hatch=hatch, edgecolor="white", label=col, height=0.7)
+        left += r[col].to_numpy()
+    ax.set_yticks(y, names, fontsize=8)
+    ax.invert_yaxis()
+    ax.set_xlabel("Events commanded (battles, sieges, raids, campaigns)")
+    ax.xaxis.set_major_locator(mpl.ticker.MaxNLocator(integer=True))
+    ax.legend(loc="lower right")
+    return ax
+
+
+# --------------------------------------------------------------------------- figures
+
+
+def plot_claim_ranges(data: pd.DataFrame, y: str = "event", hue: str = "side", low: str = "low", high: str = "high",
+                      log: bool = True, ax: Axes | None = None, palette: dict | None = None,
+                      xlabel: str = "Men (log scale)") -> Axes:
+    """Each figure claim as a range: a bar from ``low`` to ``high``, a dot for a single figure,
+    an arrow for an open bound ("more than N"). Claims of one ``y`` row are stacked slightly
+    apart so that competing claims stay visible side by side.
+    """
+    _need(data, [y, hue, low, high], "plot_claim_ranges")
+    d = data.reset_index(drop=True)
+    rows = list(dict.fromkeys(d[y]))
+    ax = _ax(ax, (10, max(3.5, 0.42 * len(rows) + 1.2)))
+    pal = palette or {h: (SOURCE_COLORS.get(h) if hue == "source_id" else side_color(h)) for h in d[hue].unique()}
+    offsets: dict = {}
+    counts = d.groupby(y).size()
+    for _, r in d.iterrows():
+        i = rows.index(r[y])
+        k = offsets.get(r[y], 0)
+        offsets[r[y]] = k + 1
+        n = counts[r[y]]
+        yy = i + (k - (n - 1) / 2) * min(0.6 / max(n - 1, 1), 0.22)
+        lo, hi = r[low], r[high]
+        color = pal.get(r[hue], "#777777")
+        marker = SIDE_MARKERS.get(r[hue], "o") if hue == "side" else "o"
+        if pd.notna(lo) and pd.notna(hi) and lo != hi:
+            ax.plot([lo, hi], [yy, yy], color=color, lw=4, solid_capstyle="round", alpha=0.85)
+        elif pd.notna(lo) and pd.notna(hi):
+            ax.scatter([lo], [yy], color=color, s=45, marker=marker, edgecolor="black", linewidth=0.4, zorder=3)
+        elif pd.notna(lo):  # open upper bound
+            ax.annotate("", xy=(lo * 2.2 if log else lo * 1.4, yy), xytext=(lo, yy),
+                        arrowprops=dict(arrowstyle="->", color=color, lw=2))
+            ax.scatter([lo], [yy], color=color, s=30, marker="|", zorder=3)
+        elif pd.notna(hi):  # open lower bound
+            ax.annotate("", xy=(hi / 2.2 if log else hi * 0.6, yy), xytext=(hi, yy),
+                        arrowprops=dict(arrowstyle="->", color=color, lw=2))
+    if log:
+        ax.set_xscale("log")
+        ax.xaxis.set_major_formatter(mpl.ticker.FuncFormatter(lambda v, _: f"{v:,.0f}"))
+    ax.set_yticks(range(len(rows)), rows, fontsize=8)
+    ax.set_ylim(len(rows) - 0.5, -0.5)
+    ax.set_xlabel(xlabel)
+    ax.grid(axis="y", visible=False)
+    labels = {h: SOURCE_LABELS.get(h, h) for h in pal} if hue == "source_id" else {h: h for h in pal}
+    handles = [Patch(color=c, label=labels[h]) for h, c in pal.items()]
+    handles += [Line2D([], [], color="#555555", lw=4, label="range"),
+                Line2D([], [], color="#555555", marker="o", linestyle="", label="single figure"),
+                Line2D([], [], color="#555555", marker=r"$\rightarrow$", linestyle="", markersize=12,
+                       label="open: 'more than'")]
+    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8)
+    return ax
+
+
+def plot_force_ratio(ratios: pd.DataFrame, ax: Axes | None = None, sides: tuple[str, str] = ("kazakh", "dzungar")) -> Axes:
+    """Force ratio (first side ÷ second) as a range per event, coloured by the winner.
+
+    Right of the line the first side was larger; a bar that crosses the line
+    means the sources do not say which army was larger.
+    """
+    _need(ratios, ["name", "ratio_low", "ratio_high", "winner"], "plot_force_ratio")
+    ax = _ax(ax, (9, 0.5 * len(ratios) + 1.5))
+    for i, r in ratios.reset_index(drop=True).iterrows():
+        lo, hi = r["ratio_low"], r["ratio_high"]
+        color = OUTCOME_COLORS.get(r["winner"], "#999999")
+        hi_draw = hi if np.isfinite(hi) else lo * 20
+        if np.isclose(lo, hi):
+            ax.scatter([lo], [i], color=color, s=50, edgecolor="black", linewidth=0.4, zorder=3,
+                       marker=SIDE_MARKERS.get(r["winner"], "o"))
+        else:
+            ax.plot([lo, hi_draw], [i, i], color=color, lw=6, solid_capstyle="butt", alpha=0.9)
+            ax.scatter([lo, hi_draw], [i, i], color=color, s=18, zorder=3, edgecolor="black", linewidth=0.3)
+    ax.axvline(1, color="black", lw=1, ls="--")
+    ax.set_xscale("log")
+    ax.xaxis.set_major_formatter(mpl.ticker.FuncFormatter(lambda v, _: f"{v:g}×"))
+    ax.set_yticks(range(len(ratios)), [f"{n} ({y})" for n, y in zip(ratios["name"], ratios["year"])], fontsize=8)
+    ax.invert_yaxis()
+    ax.set_xlabel(f"{sides[0].capitalize()} strength ÷ {sides[1]} strength (log scale; range over all claims)")
+    ax.grid(axis="y", visible=False)
+    _legend_sides(ax, list(dict.fromkeys(ratios["winner"])), title="winner", loc="upper left",
+                  bbox_to_anchor=(1.01, 1))
+    return ax
+
+
+def plot_totals(totals: pd.DataFrame, phase_col: str = "period", ax: Axes | None = None,
+                labels: dict | None = None, ylabel: str = "People") -> Axes:
+    """Low–high totals per phase and side: a solid bar to the low total, a hatched
+    extension to the high total, and an arrow where the high total is open."""
+    _need(totals, [phase_col, "side", "low", "high"], "plot_totals")
+    ax = _ax(ax, (10, 4.5))
+    phases = list(dict.fromkeys(totals[phase_col]))
+    sides = list(dict.fromkeys(totals["side"]))
+    width = 0.8 / max(len(sides), 1)
+    for j, side in enumerate(sides):
+        t = totals[totals["side"] == side].set_index(phase_col).reindex(phases)
+        x = np.arange(len(phases)) + (j - (len(sides) - 1) / 2) * width
+        lows = t["low"].astype(float).fillna(0).to_numpy()
+        highs = t["high"].astype(float).to_numpy()
+        ax.bar(x, lows, width=width, color=side_color(side), edgecolor="black", linewidth=0.4, label=f"{side}: low")
+        ext = np.where(np.isnan(highs), 0, highs - lows)
+        ax.bar(x, ext, bottom=lows, width=width, color="white", edgecolor=side_color(side), hatch="///",
+               linewidth=0.8, label=f"{side}: up to high")
+        for xi, lo, hi, present in zip(x, lows, highs, t["side"].notna()):
+            if present and np.isnan(hi):
+                ax.annotate("", xy=(xi, lo * 1.25 + 1), xytext=(xi, lo), arrowprops=dict(arrowstyle="->", lw=1.5))
+    ax.set_xticks(range(len(phases)), [labels.get(p, p) if labels else p for p in phases], rotation=30, ha="right")
+    ax.set_ylabel(ylabel)
+    ax.yaxis.set_major_formatter(mpl.ticker.FuncFormatter(lambda v, _: f"{v:,.0f}"))
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8)
+    return ax
+
+
+# --------------------------------------------------------------------------- regions
+
+
+def plot_city_control(control: pd.DataFrame, names: dict | None = None, ax: Axes | None = None) -> Axes:
+    """Who held each city year by year: one row per city, spans coloured by holder."""
+    _need(control, ["place_id", "year", "holder"], "plot_city_control")
+    cities = list(dict.fromkeys(control["place_id"]))
+    ax = _ax(ax, (10, 0.6 * len(cities) + 1.5))
+    for i, city in enumerate(cities):
+        c = control[control["place_id"] == city].sort_values("year")
+        runs = (c["holder"] != c["holder"].shift()).cumsum()
+        for _, g in c.groupby(runs):
+            holder = g["holder"].iloc[0]
+            y0, y1 = g["year"].min(), g["year"].max() + 1
+            ax.barh(i, y1 - y0, left=y0, height=0.65, color=OUTCOME_COLORS.get(holder, "#DDDDDD"),
+                    edgecolor="white", linewidth=0.5, hatch="//" if holder == "dzungar" else None)
+        changes = c[c["event_id"].ne(c["event_id"].shift()) & c["event_id"].notna()]
+        ax.scatter(changes["year"], [i] * len(changes), marker="|", color="black", s=120, zorder=3)
+    ax.set_yticks(range(len(cities)), [names.get(c, c) if names else c for c in cities])
+    ax.invert_yaxis()
+    ax.set_xlabel("Year (ticks: a recorded capture or siege)")
+    ax.grid(axis="y", visible=False)
+    holders = [h for h in ("kazakh", "dzungar", "bukhara", "khoshut", "disputed", "unknown") if h in set(control["holder"])]
+    ax.legend(handles=[Patch(facecolor=OUTCOME_COLORS.get(h, "#DDDDDD"), hatch="//" if h == "dzungar" else None,
+                             edgecolor="white", label={"unknown": "no record yet", "disputed": "sources disagree"}.get(h, h))
+                       for h in holders],
+              loc="upper left", bbox_to_anchor=(1.01, 1), title="held by")
+    return ax
+
+
+# --------------------------------------------------------------------------- disagreement
+
+
+def plot_date_claims(claims: pd.DataFrame, ax: Axes | None = None, label: str = "name",
+                     relative: bool = False) -> Axes:
+    """Competing date claims per event: one bar per claim from its first to its last
+    year, coloured by source article, stacked within the event's row.
+
+    With ``relative=True`` the x axis counts years after the event's earliest
+    claimed year, so that events centuries apart can share one chart; the
+    earliest year is printed on the right.
+    """
+    _need(claims, ["event_id", label, "year_start", "year_end", "source_id"], "plot_date_claims")
+    events = list(dict.fromkeys(claims["event_id"]))
+    ax = _ax(ax, (10, 0.5 * len(events) + 1.5))
+    names = claims.drop_duplicates("event_id").set_index("event_id")[label]
+    for i, ev in enumerate(events):
+        c = claims[claims["event_id"] == ev].reset_index(drop=True)
+        base = int(c["year_start"].min()) if relative else 0
+        for k, r in c.iterrows():
+            yy = i + (k - (len(c) - 1) / 2) * min(0.7 / max(len(c) - 1, 1), 0.18)
+            color = SOURCE_COLORS.get(r["source_id"], "#777777")
+            x0, x1 = r["year_start"] - base, r["year_end"] - base + 1
+            ax.plot([x0, x1], [yy, yy], color=color, lw=4, solid_capstyle="butt")
+            if r.get("attributed_to") is not None and pd.notna(r.get("attributed_to")):
+                ax.text(x1 + 0.15, yy, str(r["attributed_to"]), fontsize=6.5, va="center", color="#333333")
+        if relative:
+            ax.text(1.01, i, f"from {base}", transform=ax.get_yaxis_transform(), fontsize=7.5, va="center")
+    ax.set_yticks(range(len(events)), [names[e] for e in events], fontsize=8)
+    ax.set_ylim(len(events) - 0.5, -0.5)
+    ax.set_xlabel("Years after the earliest claimed year (bar: the years a claim allows)" if relative
+                  else "Year claimed (bar: the years a claim allows)")
+    ax.grid(axis="y", visible=False)
+    used = [s for s in SOURCE_COLORS if s in set(claims["source_id"])]
+    ax.legend(handles=[Patch(color=SOURCE_COLORS[s], label=SOURCE_LABELS[s]) for s in used], loc="upper left",
+              bbox_to_anchor=(1.08 if relative else 1.01, 1), title="source")
+    return ax
