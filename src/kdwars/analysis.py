@@ -7,7 +7,7 @@ number in them is reproducible and tested.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -18,9 +18,9 @@ from .schema import MILITARY_TYPES
 __all__ = [
     "phase_order", "by_phase", "by_region", "events_per_decade", "upper_hand", "phase_crosswalk",
     "commander_records", "careers", "opponents", "alias_merges", "force_ratio", "totals_by_phase",
-    "leaf_claims", "city_control", "date_disagreements", "figure_disagreements",
+    "top_level_claims", "city_control", "date_disagreements", "figure_disagreements",
     "outcome_disagreements", "claims_per_source", "coverage_matrix", "severity_by_phase",
-    "force_ranges", "MAIN_SIDES",
+    "force_ranges", "disagreeing_pairs", "displacement_flows", "MAIN_SIDES",
 ]
 
 #: The two belligerents every chart shows first, in this order.
@@ -214,46 +214,50 @@ def alias_merges(people: pd.DataFrame, commanders: pd.DataFrame) -> pd.DataFrame
 # --------------------------------------------------------------------------- human cost
 
 
-def leaf_claims(casualties: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
+def top_level_claims(casualties: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
     """Figure claims with nested duplicates removed, so that totals never count twice.
 
-    When an event and one of its descendants both carry figures for the same
-    side and measure, the ancestor's figures are dropped (the finer-grained
-    events are kept). Claims of events without such descendants are kept.
+    When an event and one of its ancestors (its campaign or war, through
+    ``parent_event_id``) both carry figures for the same side and measure, the
+    descendant's figures are dropped: the ancestor's figure is the more inclusive
+    one (3,000 captives in the 1741 invasion include the 200 taken with Ablai).
     """
     parent = events.set_index("event_id")["parent_event_id"].to_dict()
 
     def ancestors(e: str) -> list[str]:
         out, seen = [], set()
-        while parent.get(e) is not None and pd.notna(parent.get(e)) and e not in seen:
+        while pd.notna(parent.get(e)) and e not in seen:
             seen.add(e)
             e = parent[e]
             out.append(e)
         return out
 
     keys = set(zip(casualties["event_id"], casualties["side"], casualties["measure"]))
-    covered = set()
-    for e, side, measure in keys:
-        for anc in ancestors(e):
-            covered.add((anc, side, measure))
-    mask = [(e, s, m) not in covered for e, s, m in zip(casualties["event_id"], casualties["side"], casualties["measure"])]
+    mask = [not any((a, s, m) in keys for a in ancestors(e))
+            for e, s, m in zip(casualties["event_id"], casualties["side"], casualties["measure"])]
     return casualties[mask]
 
 
 def totals_by_phase(casualties: pd.DataFrame, events: pd.DataFrame, phases: pd.DataFrame,
-                    measure: str = "killed", scheme: str = "period", unit: str | None = None) -> pd.DataFrame:
-    """Low and high totals of a measure per phase and side, from reconciled leaf claims.
+                    measure: str = "killed", scheme: str = "period",
+                    unit: str | Sequence[str] | None = None) -> pd.DataFrame:
+    """Low and high totals of a measure per phase and side, from reconciled claims.
 
     Each event × side contributes its reconciled envelope once (see
     :func:`kdwars.reconcile`); nested events are not counted twice (see
-    :func:`leaf_claims`). ``low`` sums the lower bounds (missing ones count as
-    0 and are reported in ``n_open_low``); ``high`` is the sum of upper bounds
-    and is missing as soon as any contributing figure is open-ended.
+    :func:`top_level_claims`). ``unit`` keeps one unit, or several units that
+    count the same thing (``("people", "men")``: both count persons; they are
+    merged under the label ``"people+men"`` before reconciling, so that "3,000
+    men" and "three thousand people" for one event are one figure). ``low``
+    sums the lower bounds (a missing one counts as 0 and is reported in
+    ``n_open_low``); ``high`` sums the upper bounds and is missing as soon as
+    any contributing figure is open-ended.
     """
     c = casualties[casualties["measure"] == measure]
     if unit is not None:
-        c = c[c["unit"] == unit]
-    c = leaf_claims(c, events)
+        units = [unit] if isinstance(unit, str) else list(unit)
+        c = c[c["unit"].isin(units)].assign(unit="+".join(units))
+    c = top_level_claims(c, events)
     rec = reconcile(c)
     rec = rec[rec["low"].notna() | rec["high"].notna()]
     rec = rec.assign(phase=rec["event_id"].map(events.set_index("event_id")[scheme]))
@@ -447,3 +451,65 @@ def coverage_matrix(coverage: pd.DataFrame) -> pd.DataFrame:
     m = coverage.set_index(["source_id", "section"])[cols]
     m.columns = [c[2:] for c in cols]
     return m
+
+
+def _witness(source_id, attributed_to) -> str:
+    return str(source_id) if attributed_to is None or pd.isna(attributed_to) else f"{source_id} ({attributed_to})"
+
+
+def disagreeing_pairs(event_dates: pd.DataFrame, event_outcomes: pd.DataFrame,
+                      casualties: pd.DataFrame) -> pd.DataFrame:
+    """Which sources (and historians) contradict which: one row per pair of claims that differ.
+
+    Compares, within each event, date claims (by their span of years), outcome
+    claims (by winner) and figure claims of the same side, measure, unit and
+    kind (by bounds and qualitative word). A witness is the source id, with the
+    historian or reporter in brackets when the article attributes the claim.
+    Returns ``aspect``, ``event_id``, ``witness_a``, ``witness_b``,
+    ``value_a``, ``value_b``, with ``witness_a`` < ``witness_b``.
+    """
+    rows = []
+
+    def compare(df: pd.DataFrame, aspect: str, keys: list[str], value) -> None:
+        for key, g in df.groupby(keys, dropna=False):
+            recs = [(_witness(r.source_id, r.attributed_to), value(r)) for r in g.itertuples()]
+            for i in range(len(recs)):
+                for j in range(i + 1, len(recs)):
+                    (wa, va), (wb, vb) = sorted([recs[i], recs[j]])
+                    if va != vb and wa != wb:
+                        rows.append({"aspect": aspect, "event_id": key if isinstance(key, str) else key[0],
+                                     "witness_a": wa, "witness_b": wb, "value_a": va, "value_b": vb})
+
+    compare(event_dates, "date", ["event_id"], lambda r: f"{r.year_start}–{r.year_end}")
+    compare(event_outcomes.dropna(subset=["winner"]), "outcome", ["event_id"], lambda r: r.winner)
+    c = casualties.assign(kind=casualties["kind"].astype("object").fillna(""),
+                          unit=casualties["unit"].astype("object").fillna(""))
+    compare(c, "figures", ["event_id", "side", "measure", "unit", "kind"],
+            lambda r: f"{r.low}–{r.high}" if pd.notna(r.low) or pd.notna(r.high) else str(r.qualitative))
+    out = pd.DataFrame(rows, columns=["aspect", "event_id", "witness_a", "witness_b", "value_a", "value_b"])
+    return out.drop_duplicates().reset_index(drop=True)
+
+
+def displacement_flows(event_id: str, events: pd.DataFrame, event_places: pd.DataFrame,
+                       places: pd.DataFrame, roles: tuple[str, ...] = ("destination", "route")) -> pd.DataFrame:
+    """Arrows for a displacement event: from its primary place to each destination.
+
+    Returns one row per destination claim: ``lon0``, ``lat0`` (the event's
+    primary place), ``lon1``, ``lat1``, ``place_id``, ``label`` (place name),
+    ``role`` and ``source_id``; a destination named by several sources is one
+    row, with the sources ';'-joined.
+    """
+    ev = events.set_index("event_id")
+    if event_id not in ev.index:
+        raise ValueError(f"unknown event_id {event_id!r}")
+    pl = places.set_index("place_id")
+    ep = event_places[(event_places["event_id"] == event_id) & event_places["role"].isin(roles)]
+    if ep.empty:
+        raise ValueError(f"event {event_id!r} has no places with roles {roles}")
+    g = ep.groupby(["place_id", "role"], as_index=False).agg(source_id=("source_id", lambda s: ";".join(sorted(set(s.dropna())))))
+    origin = ev.loc[event_id]
+    g["lon0"], g["lat0"] = origin["lon"], origin["lat"]
+    g["lon1"] = g["place_id"].map(pl["lon"])
+    g["lat1"] = g["place_id"].map(pl["lat"])
+    g["label"] = g["place_id"].map(pl["name"])
+    return g[["lon0", "lat0", "lon1", "lat1", "place_id", "label", "role", "source_id"]]

@@ -279,7 +279,7 @@ def base_map(
     relief: bool | str = True,
     rivers: bool = True,
     labels: bool = True,
-    figsize: tuple[float, float] = (10, 6.5),
+    figsize: tuple[float, float] = (9, 5.85),
 ) -> GeoAxes:
     """Draw an offline base map of Central Asia.
 
@@ -302,7 +302,7 @@ def base_map(
     labels : bool, default True
         Name the main rivers (:data:`RIVER_LABELS`) and lakes/seas
         (:data:`LAKE_LABELS`) that fall within the extent.
-    figsize : (float, float), default (10, 6.5)
+    figsize : (float, float), default (9, 5.85)
         Size in inches of the new figure (ignored when ``ax`` is given).
 
     Returns
@@ -442,7 +442,9 @@ def plot_events_map(
     label : str, optional
         Column whose text annotates each point.
     legend : bool, default True
-        Draw a legend (of hue, style and size).
+        Draw a legend (of hue, style and size), in the upper right corner (move
+        it with ``ax.get_legend().set_loc(...)``). A legend already on the map,
+        e.g. of :func:`plot_flows_map`, is kept.
     **kwargs
         Passed on to :func:`seaborn.scatterplot` (e.g. ``s=``, ``alpha=``,
         ``edgecolor=``).
@@ -518,6 +520,7 @@ def plot_events_map(
     elif previous is not None:
         ax.add_artist(previous)
     if legend and new is not None:
+        new.set_loc("upper right")  # "best" would test every river: seconds slower
         new.set_title(_legend_title(new.get_title().get_text() or None, n_missing, "events"))
         new.get_title().set_fontsize(8)
         for text in new.get_texts():
