@@ -20,7 +20,7 @@ __all__ = [
     "commander_records", "careers", "opponents", "alias_merges", "force_ratio", "totals_by_phase",
     "top_level_claims", "city_control", "date_disagreements", "figure_disagreements",
     "outcome_disagreements", "claims_per_source", "coverage_matrix", "severity_by_phase",
-    "force_ranges", "disagreeing_pairs", "displacement_flows", "MAIN_SIDES",
+    "force_ranges", "disagreeing_pairs", "disagreement_matrix", "displacement_flows", "MAIN_SIDES",
 ]
 
 #: The two belligerents every chart shows first, in this order.
@@ -157,16 +157,23 @@ def commander_records(commanders: pd.DataFrame, events: pd.DataFrame, people: pd
 
 
 def careers(commanders: pd.DataFrame, events: pd.DataFrame, people: pd.DataFrame,
-            min_events: int = 2) -> pd.DataFrame:
+            min_events: int = 2, event_dates: pd.DataFrame | None = None) -> pd.DataFrame:
     """Span of each person's recorded activity (any role, excluding whole wars).
 
+    Each event is dated by its envelope (``year_start``–``year_end``), or, when
+    ``event_dates`` is given, by its leading (first) date claim, so that a vague
+    competing claim ("early 17th century") does not stretch a career.
     Returns one row per person with at least ``min_events`` events:
     ``person_id``, ``name``, ``side``, ``first_year``, ``last_year``, ``n_events``,
     sorted by first year.
     """
     ev = events.set_index("event_id")
+    y0, y1 = ev["year_start"], ev["year_end"]
+    if event_dates is not None:
+        lead = event_dates.groupby("event_id", sort=False)[["year_start", "year_end"]].first()
+        y0, y1 = lead["year_start"], lead["year_end"]
     c = commanders[commanders["event_id"].map(ev["event_type"]) != "war"].drop_duplicates(["event_id", "person_id"])
-    c = c.assign(y0=c["event_id"].map(ev["year_start"]), y1=c["event_id"].map(ev["year_end"]))
+    c = c.assign(y0=c["event_id"].map(y0), y1=c["event_id"].map(y1))
     g = c.groupby("person_id").agg(first_year=("y0", "min"), last_year=("y1", "max"), n_events=("event_id", "nunique"),
                                    side=("side", lambda s: s.mode().iloc[0]))
     g = g[g["n_events"] >= min_events]
@@ -513,3 +520,14 @@ def displacement_flows(event_id: str, events: pd.DataFrame, event_places: pd.Dat
     g["lat1"] = g["place_id"].map(pl["lat"])
     g["label"] = g["place_id"].map(pl["name"])
     return g[["lon0", "lat0", "lon1", "lat1", "place_id", "label", "role", "source_id"]]
+
+
+def disagreement_matrix(pairs: pd.DataFrame) -> pd.DataFrame:
+    """Symmetric witness × witness counts of differing claims (from :func:`disagreeing_pairs`)."""
+    both = pd.concat([pairs[["witness_a", "witness_b"]],
+                      pairs[["witness_b", "witness_a"]].set_axis(["witness_a", "witness_b"], axis=1)])
+    m = pd.crosstab(both["witness_a"], both["witness_b"])
+    order = m.sum(axis=1).sort_values(ascending=False).index
+    m = m.reindex(index=order, columns=order, fill_value=0)
+    m.index.name, m.columns.name = "witness", "witness"
+    return m

@@ -44,7 +44,7 @@ from shapely.geometry import box, shape
 from shapely.ops import unary_union
 
 from kdwars._paths import geo_dir
-from kdwars.style import side_color
+from kdwars.style import OUTCOME_COLORS, side_color
 
 __all__ = [
     "DEFAULT_EXTENT",
@@ -261,9 +261,11 @@ def _palette(values: Sequence, hue: str, palette) -> dict:
         missing = [v for v in levels if v not in palette]
         if missing:
             raise ValueError(f"palette has no colour for hue level(s) {missing}")
-        return {v: palette[v] for v in levels}
+        present = set(levels)
+        return {v: palette[v] for v in palette if v in present}  # legend in the palette's order
     if palette is None and hue in SIDE_COLUMNS:
-        return {v: side_color(str(v)) for v in levels}
+        rank = {side: i for i, side in enumerate(OUTCOME_COLORS)}
+        return {v: side_color(str(v)) for v in sorted(levels, key=lambda v: rank.get(str(v), len(rank)))}
     import seaborn as sns
 
     colours = sns.color_palette(palette if palette is not None else "colorblind", len(levels))
@@ -442,7 +444,7 @@ def plot_events_map(
     label : str, optional
         Column whose text annotates each point.
     legend : bool, default True
-        Draw a legend (of hue, style and size), in the upper right corner (move
+        Draw a legend (of hue, style and size), in the lower right corner (move
         it with ``ax.get_legend().set_loc(...)``). A legend already on the map,
         e.g. of :func:`plot_flows_map`, is kept.
     **kwargs
@@ -496,6 +498,7 @@ def plot_events_map(
     if len(df):
         sns.scatterplot(
             data=df, x="lon", y="lat", hue=hue, style=style, size=size, palette=pal,
+            hue_order=list(pal) if pal is not None else None,
             ax=ax, transform=_PC, legend="auto" if legend else False, **kwargs,
         )
     else:  # nothing to draw: still one (empty) collection, as documented
@@ -520,7 +523,7 @@ def plot_events_map(
     elif previous is not None:
         ax.add_artist(previous)
     if legend and new is not None:
-        new.set_loc("upper right")  # "best" would test every river: seconds slower
+        new.set_loc("lower right")  # "best" would test every river: seconds slower; few events lie there
         new.set_title(_legend_title(new.get_title().get_text() or None, n_missing, "events"))
         new.get_title().set_fontsize(8)
         for text in new.get_texts():
@@ -530,7 +533,7 @@ def plot_events_map(
     elif legend and n_missing:
         if previous is not None and ax.get_legend() is previous:
             ax.add_artist(previous)
-        ax.legend(handles=[], title=_legend_title(None, n_missing, "events"), loc="upper right",
+        ax.legend(handles=[], title=_legend_title(None, n_missing, "events"), loc="lower right",
                   fontsize=8, title_fontsize=8)
     return ax
 

@@ -203,12 +203,19 @@ def plot_counts(table: pd.DataFrame, ax: Axes | None = None, horizontal: bool = 
     ax = _ax(ax)
     if palette is None:
         if colors_by_side and all(c in OUTCOME_COLORS for c in table.columns):
-            palette = {c: OUTCOME_COLORS[c] for c in table.columns}
+            rank = {side: i for i, side in enumerate(OUTCOME_COLORS)}
+            table = table[sorted(table.columns, key=rank.__getitem__)]
+            palette = {c: OUTCOME_COLORS[c] if c != "none" else "#F2F2F2" for c in table.columns}
         else:
             cols = sns.color_palette("colorblind", n_colors=max(len(table.columns), 1))
             palette = dict(zip(table.columns, cols))
     table.plot(kind="barh" if horizontal else "bar", stacked=True, ax=ax,
-               color=[palette.get(c, "#999999") for c in table.columns], edgecolor="white", linewidth=0.5, width=0.8)
+               color=[palette.get(c, "#999999") for c in table.columns], edgecolor="#FFFFFF", linewidth=0.5,
+               width=0.8)
+    for container, col in zip(ax.containers, table.columns):
+        if col == "none":  # a near-white segment needs an outline to be seen
+            for patch in container:
+                patch.set_edgecolor("#AAAAAA")
     if horizontal:
         ax.invert_yaxis()
         ax.set_xlabel(ylabel)
@@ -257,6 +264,10 @@ def plot_table_heatmap(table: pd.DataFrame, ax: Axes | None = None, cmap: str = 
     mask = data == 0 if zero_blank else None
     sns.heatmap(data, ax=ax, cmap=cmap, annot=annot, fmt=".0f", mask=mask, linewidths=0.5, linecolor="#EEEEEE",
                 cbar_kws={"label": cbar_label, "shrink": 0.7}, annot_kws={"fontsize": 8})
+    cbar = ax.collections[0].colorbar if ax.collections else None
+    if cbar is not None:
+        cbar.locator = mpl.ticker.MaxNLocator(integer=True)
+        cbar.update_ticks()
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     ax.tick_params(axis="x", labelrotation=45)
@@ -343,9 +354,12 @@ def plot_claim_ranges(data: pd.DataFrame, y: str = "event", hue: str = "side", l
         elif pd.notna(hi):  # open lower bound
             ax.annotate("", xy=(hi / 2.2 if log else hi * 0.6, yy), xytext=(hi, yy),
                         arrowprops=dict(arrowstyle="->", color=color, lw=2))
+    values = pd.concat([d[low], d[high]]).dropna().astype(float)
     if log:
         ax.set_xscale("log")
         ax.xaxis.set_major_formatter(mpl.ticker.FuncFormatter(lambda v, _: f"{v:,.0f}"))
+        if len(values):
+            ax.set_xlim(values.min() / 1.8, values.max() * 3.0)  # room for the open-bound arrows
     ax.set_yticks(range(len(rows)), rows, fontsize=8)
     ax.set_ylim(len(rows) - 0.5, -0.5)
     ax.set_xlabel(xlabel)
@@ -409,12 +423,17 @@ def plot_totals(totals: pd.DataFrame, phase_col: str = "period", ax: Axes | None
         ax.bar(x, ext, bottom=lows, width=width, color="white", edgecolor=side_color(side), hatch="///",
                linewidth=0.8, label=f"{side}: up to high")
         for xi, lo, hi, present in zip(x, lows, highs, t["side"].notna()):
-            if present and np.isnan(hi):
-                ax.annotate("", xy=(xi, lo * 1.25 + 1), xytext=(xi, lo), arrowprops=dict(arrowstyle="->", lw=1.5))
+            if present and np.isnan(hi):  # open-ended: "more than" — an arrow and a ≥ sign above the bar
+                ax.annotate("≥", xy=(xi, lo), xytext=(0, 14), textcoords="offset points", ha="center",
+                            va="bottom", fontsize=9, color="black",
+                            arrowprops=dict(arrowstyle="<-", lw=1.2, color="black"))
     ax.set_xticks(range(len(phases)), [labels.get(p, p) if labels else p for p in phases], rotation=30, ha="right")
     ax.set_ylabel(ylabel)
     ax.yaxis.set_major_formatter(mpl.ticker.FuncFormatter(lambda v, _: f"{v:,.0f}"))
-    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8)
+    handles, texts = ax.get_legend_handles_labels()
+    handles.append(Line2D([], [], color="black", marker=r"$\geq$", linestyle="", markersize=9))
+    texts.append("open-ended (more than)")
+    ax.legend(handles, texts, loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8)
     return ax
 
 
@@ -482,6 +501,6 @@ def plot_date_claims(claims: pd.DataFrame, ax: Axes | None = None, label: str = 
                   else "Year claimed (bar: the years a claim allows)")
     ax.grid(axis="y", visible=False)
     used = [s for s in SOURCE_COLORS if s in set(claims["source_id"])]
-    ax.legend(handles=[Patch(color=SOURCE_COLORS[s], label=SOURCE_LABELS[s]) for s in used], loc="upper left",
-              bbox_to_anchor=(1.08 if relative else 1.01, 1), title="source")
+    ax.legend(handles=[Patch(color=SOURCE_COLORS[s], label=SOURCE_LABELS[s]) for s in used], loc="upper center",
+              bbox_to_anchor=(0.5, -0.1 - 0.5 / max(len(events), 1)), ncol=len(used), title="source", fontsize=8)
     return ax

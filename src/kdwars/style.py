@@ -49,3 +49,21 @@ def side_color(side: str) -> str:
 def side_palette(sides) -> dict[str, str]:
     """A ``{side: colour}`` mapping for seaborn's ``palette=`` argument."""
     return {s: side_color(s) for s in sides}
+
+
+def sequential_palette(levels, cmap: str = "viridis", other: dict[str, str] | None = None) -> dict[str, str]:
+    """Colours for ordered levels (e.g. phases in time order) from a sequential colormap.
+
+    A sequential map keeps the order readable in greyscale and for colour-blind
+    readers; ``other`` adds fixed colours for extra levels (e.g. a light grey
+    for "between wars").
+    """
+    from matplotlib import colormaps
+    from matplotlib.colors import to_hex
+
+    levels = list(levels)
+    cm = colormaps[cmap]
+    n = max(len(levels) - 1, 1)
+    out = {lev: to_hex(cm(0.05 + 0.85 * i / n)) for i, lev in enumerate(levels)}
+    out.update(other or {})
+    return out
