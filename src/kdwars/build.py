@@ -88,8 +88,9 @@ class _Collector:
 
 
 def _rel(path: Path, raw_dir: Path) -> str:
+    """``path`` as the user would type it: relative to the working directory when inside it."""
     try:
-        return str(path.relative_to(raw_dir.parent.parent)) if raw_dir.parent.parent in path.parents else str(path)
+        return str(Path(path).resolve().relative_to(Path.cwd().resolve()))
     except ValueError:
         return str(path)
 

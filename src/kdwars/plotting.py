@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 import seaborn as sns
 from matplotlib.axes import Axes
+from matplotlib.collections import LineCollection
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
@@ -66,16 +67,23 @@ def _need(data: pd.DataFrame, cols: Sequence[str], fn: str) -> None:
         raise ValueError(f"{fn}() needs columns {missing}; got {list(data.columns)}")
 
 
-def save_figure(ax_or_fig, name: str, directory: str | Path | None = None) -> Path:
+def save_figure(ax_or_fig, name: str, directory: str | Path | None = None, show: bool = True) -> Path:
     """Save a figure as ``reports/figures/<name>.png`` (for the README gallery).
 
-    PNG metadata is fixed so that re-running produces the same bytes.
+    In a notebook with the inline backend (and ``show=True``) the saved PNG is
+    displayed and the figure closed, so that it is rendered once, not twice;
+    the notebook shows exactly the file that was saved.
     """
-    fig = ax_or_fig.figure if hasattr(ax_or_fig, "figure") and not isinstance(ax_or_fig, mpl.figure.Figure) else ax_or_fig
+    fig = ax_or_fig if isinstance(ax_or_fig, mpl.figure.Figure) else ax_or_fig.figure
     directory = Path(directory) if directory is not None else _paths.figures_dir()
     directory.mkdir(parents=True, exist_ok=True)
     path = directory / f"{name}.png"
     fig.savefig(path, dpi=100, metadata={"Software": None})
+    if show and "inline" in mpl.get_backend():
+        from IPython.display import Image, display
+
+        display(Image(data=path.read_bytes(), format="png"))
+        plt.close(fig)
     return path
 
 
@@ -141,14 +149,17 @@ def plot_timeline(events: pd.DataFrame, phases: pd.DataFrame | None = None, sche
     before = ev[ev["year_end"] < xlim[0]]
     ev = ev[ev["year_end"] >= xlim[0]]
     rng = np.random.default_rng(0)
-    jitter = rng.uniform(-0.25, 0.25, len(ev))
-    for (_, e), dy in zip(ev.iterrows(), jitter):
-        yy = rows[e[y]] + dy
-        color = OUTCOME_COLORS.get(e[hue], "#BBBBBB")
-        x0, x1 = max(e["year_start"], xlim[0]), min(e["year_end"], xlim[1])
-        if x1 > x0:
-            ax.plot([x0, x1 + 0.9], [yy, yy], color=color if color != "#FFFFFF" else "#BBBBBB", lw=3, alpha=0.8, solid_capstyle="butt", zorder=2)
-        ax.scatter([x0 + 0.45], [yy], s=36, color=color, marker=SIDE_MARKERS.get(e[hue], "o"),
+    ev = ev.assign(_y=ev[y].map(rows) + rng.uniform(-0.25, 0.25, len(ev)),
+                   _x0=ev["year_start"].clip(lower=xlim[0]).astype(float),
+                   _x1=ev["year_end"].clip(upper=xlim[1]).astype(float))
+    for value, g in ev.groupby(hue, sort=False):  # one collection per colour: fast to draw
+        color = OUTCOME_COLORS.get(value, "#BBBBBB")
+        spans = g[g["_x1"] > g["_x0"]]
+        if len(spans):
+            segs = [[(a, yy), (b + 0.9, yy)] for a, b, yy in zip(spans["_x0"], spans["_x1"], spans["_y"])]
+            ax.add_collection(LineCollection(segs, colors=color if color != "#FFFFFF" else "#BBBBBB",
+                                             linewidths=3, alpha=0.8, capstyle="butt", zorder=2))
+        ax.scatter(g["_x0"] + 0.45, g["_y"], s=36, color=color, marker=SIDE_MARKERS.get(value, "o"),
                    edgecolor="black", linewidth=0.4, zorder=3)
     ax.set_yticks(range(len(order)), order)
     ax.set_ylim(len(order) - 0.5, -1.4)  # a free strip at the top for the phase names

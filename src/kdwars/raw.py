@@ -222,10 +222,13 @@ class AliasTable:
         key = name_key(name)
         if key in self.keys:
             return self.keys[key]
-        close = difflib.get_close_matches(key, list(self.keys), n=3, cutoff=0.6)
+        close = difflib.get_close_matches(key, list(self.keys), n=8, cutoff=0.6)
+        best: dict[str, str] = {}
+        for c in close:  # one suggestion per id, its closest spelling first
+            best.setdefault(self.keys[c], self.origin[c])
         hint = ""
-        if close:
+        if best:
             hint = "; did you mean " + " or ".join(
-                f"{self.origin[c]!r} ({self.keys[c]})" for c in close
+                f"{name!r} ({ident})" for ident, name in list(best.items())[:3]
             ) + "?"
         raise KeyError(f"unknown {self.kind} {name!r}{hint}")
