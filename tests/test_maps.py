@@ -260,3 +260,111 @@ def test_maps_draw_without_network(monkeypatch, tmp_path):
     out = tmp_path / "map.png"
     ax.figure.savefig(out, dpi=60)
     assert out.stat().st_size > 10_000
+
+
+# --------------------------------------------------------------------- caches and shortcuts
+
+
+def test_relief_cache_is_keyed_by_extent_and_size():
+    """Maps of one process share a warped relief only when projection, view, size and fineness agree."""
+    maps._warped_relief.cache_clear()
+    a = maps.base_map(rivers=False, labels=False)
+    b = maps.base_map(rivers=False, labels=False)
+    c = maps.base_map(extent=(60, 80, 40, 50), rivers=False, labels=False)
+    d = maps.base_map(extent=(60, 80, 40, 50), rivers=False, labels=False, figsize=(5, 4))
+    info = maps._warped_relief.cache_info()
+    assert (info.hits, info.misses) == (1, 3)
+    imgs = [ax.images[0] for ax in (a, b, c, d)]
+    np.testing.assert_array_equal(imgs[0].get_array(), imgs[1].get_array())
+    assert imgs[0].get_extent() == imgs[1].get_extent()
+    # another extent: another image, placed over its own view
+    assert imgs[2].get_extent() != imgs[0].get_extent()
+    assert imgs[2].get_array().shape != imgs[0].get_array().shape or not np.array_equal(
+        imgs[2].get_array(), imgs[0].get_array()
+    )
+    for ax, im in zip((a, c), imgs[::2]):
+        x0, x1, y0, y1 = ax.get_extent()
+        e = im.get_extent()
+        assert e[0] == pytest.approx(x0) and e[1] == pytest.approx(x1)
+        assert e[2] == pytest.approx(y0) and e[3] == pytest.approx(y1)
+    # another size (regrid shape): another warp of the same view
+    assert imgs[3].get_array().shape != imgs[2].get_array().shape
+
+
+def test_fast_warp_matches_cartopy_warp_array():
+    from cartopy.img_transform import warp_array
+
+    img, ext = maps._crop_relief((55.0, 85.0, 38.0, 54.0))
+    crs = maps.projection()
+    target = (-1_200_000.0, 1_100_000.0, -600_000.0, 900_000.0)
+    ours, our_extent = maps._warp(img, ext, crs, target, (230, 150))
+    ref, ref_extent = warp_array(
+        img[::-1], source_proj=ccrs.PlateCarree(), source_extent=ext, target_proj=crs,
+        target_res=(230, 150), target_extent=target, mask_extrapolated=True,
+    )
+    assert our_extent == pytest.approx(tuple(ref_extent))
+    np.testing.assert_array_equal(ours[..., :3], np.asarray(ref)[..., :3])
+    # a view reaching beyond the image: the same pixels are transparent
+    wide = (-4_000_000.0, 4_000_000.0, -2_500_000.0, 2_500_000.0)
+    ours, _ = maps._warp(img, ext, crs, wide, (160, 100))
+    ref, _ = warp_array(
+        img[::-1], source_proj=ccrs.PlateCarree(), source_extent=ext, target_proj=crs,
+        target_res=(160, 100), target_extent=wide, mask_extrapolated=True,
+    )
+    assert ours.shape[-1] == 4 and np.ma.is_masked(ref)
+    np.testing.assert_array_equal(ours[..., 3] == 0, np.ma.getmaskarray(ref).any(axis=-1))
+    visible = ours[..., 3] > 0
+    np.testing.assert_array_equal(ours[visible][:, :3], np.asarray(ref)[visible])
+
+
+def test_water_cache_is_keyed_by_bounds():
+    a = maps.base_map(relief=False, labels=False)
+    b = maps.base_map(relief=False, labels=False)
+    c = maps.base_map(extent=(60, 80, 40, 50), relief=False, labels=False)
+    bounds = [maps._round_bounds(maps._lonlat_bounds(ax)) for ax in (a, b, c)]
+    assert bounds[0] == bounds[1] != bounds[2]
+    wa, wb, wc = (maps._water(bd, ax.projection) for bd, ax in zip(bounds, (a, b, c)))
+    assert wa is wb  # the same shapely objects: cartopy's path cache is reused
+    assert len(wc["rivers"]) < len(wa["rivers"])
+
+
+@pytest.mark.parametrize("crs", [maps.projection(), ccrs.Orthographic(-60, 0)], ids=["lambert", "far-side"])
+def test_lakes_and_rivers_are_projected_as_cartopy_projects_them(crs):
+    from shapely.geometry import MultiLineString, MultiPolygon
+
+    for name in ("lakes", "rivers"):
+        lonlat = [g for g, _ in maps._features(name)]
+        theirs_all = [crs.project_geometry(g, ccrs.PlateCarree()) for g in lonlat]
+        for ours, theirs in zip(maps._to_crs(lonlat, crs), theirs_all):
+            if isinstance(theirs, (MultiPolygon, MultiLineString)) and len(theirs.geoms) == 1:
+                theirs = theirs.geoms[0]
+            assert (ours.is_empty and theirs.is_empty) or ours.equals_exact(theirs, 1e-6)
+
+
+def _segments(gl) -> list[np.ndarray]:
+    """The projected lines of a cartopy Gridliner, as drawn last."""
+    out = []
+    for lc in gl.xline_artists + gl.yline_artists:
+        trans = lc.get_transform()
+        for path in lc.get_paths():
+            projected = trans.transform_path_non_affine(path)
+            codes = projected.codes
+            starts = [] if codes is None else list(np.nonzero(codes == projected.MOVETO)[0][1:])
+            out += np.split(projected.vertices, starts)
+    return out
+
+
+@pytest.mark.parametrize("extent", [maps.DEFAULT_EXTENT, (60, 80, 40, 50)])
+def test_graticule_matches_cartopy_gridliner(extent):
+    """base_map's graticule has the lines of ``ax.gridlines(...)``, also after a new view."""
+    ax = maps.base_map(extent=extent, relief=False, rivers=False, labels=False)
+    (grat,) = [c for c in ax.collections if isinstance(c, maps._Graticule)]
+    gl = ax.gridlines(crs=ccrs.PlateCarree(), xlocs=range(40, 100, 10), ylocs=range(30, 65, 5))
+    for view in (None, (66, 78, 41, 47)):
+        if view is not None:
+            ax.set_extent(view, crs=ccrs.PlateCarree())
+        ax.figure.canvas.draw()
+        ours, theirs = grat.get_segments(), _segments(gl)
+        assert len(ours) == len(theirs) > 0
+        for a, b in zip(ours, theirs):
+            np.testing.assert_allclose(a, b, rtol=0, atol=1e-6)

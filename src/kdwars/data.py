@@ -52,6 +52,12 @@ def _load(table: str) -> pd.DataFrame:
     return _read(table, str(data_dir())).copy()
 
 
+def _with_alias_lists(df: pd.DataFrame) -> pd.DataFrame:
+    """Turn the '; '-joined ``aliases`` column into lists (empty list when none)."""
+    df["aliases"] = [[a for a in str(v).split("; ") if a] if pd.notna(v) else [] for v in df["aliases"]]
+    return df
+
+
 def load_events() -> pd.DataFrame:
     """One row per event.
 
@@ -82,16 +88,12 @@ def load_commanders() -> pd.DataFrame:
 
 def load_people() -> pd.DataFrame:
     """People; ``aliases`` is a list of every spelling the sources use."""
-    df = _load("people")
-    df["aliases"] = [[a for a in str(v).split("; ") if a] if pd.notna(v) else [] for v in df["aliases"]]
-    return df
+    return _with_alias_lists(_load("people"))
 
 
 def load_places() -> pd.DataFrame:
     """Gazetteer with WGS84 ``lat``/``lon``, ``precision``, ``region``; ``aliases`` as a list."""
-    df = _load("places")
-    df["aliases"] = [[a for a in str(v).split("; ") if a] if pd.notna(v) else [] for v in df["aliases"]]
-    return df
+    return _with_alias_lists(_load("places"))
 
 
 def load_phases(scheme: str | None = None) -> pd.DataFrame:

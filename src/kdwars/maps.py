@@ -20,6 +20,10 @@ Rows without coordinates are skipped by the plotting functions, never with a
 warning: their number is stored as ``ax.kdwars_missing`` and noted in the
 legend title.
 
+The geography is read, projected and (the relief) warped once per process and
+map view, then cached: the first map of a process takes about half a second
+longer to draw than the next maps with the same extent and figure size.
+
 This module imports matplotlib and cartopy; ``import kdwars`` does not import it.
 """
 
@@ -35,8 +39,10 @@ import cartopy.crs as ccrs
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+import shapely
 from cartopy.mpl.geoaxes import GeoAxes
 from matplotlib import patheffects
+from matplotlib.collections import LineCollection
 from matplotlib.lines import Line2D
 from matplotlib.patches import FancyArrowPatch
 from matplotlib.transforms import offset_copy
@@ -199,10 +205,238 @@ def _crop_relief(bounds: Sequence[float], fine: bool = False):
     return sub, ext
 
 
+def _pixel_centres(lo: float, hi: float, n: int) -> np.ndarray:
+    """Centres of ``n`` pixels spanning ``lo``-``hi``, as cartopy's ``mesh_projection`` puts them."""
+    c, step = np.linspace(lo, hi, n, retstep=True, endpoint=False)
+    return c + 0.5 * (hi - lo if n == 1 else step)
+
+
+def _warp(img: np.ndarray, img_extent: Sequence[float], crs: ccrs.Projection,
+          target_extent: Sequence[float], regrid_shape: tuple[int, int]):
+    """``img`` (a lon/lat grid, north up) regridded into ``crs``, and its extent there.
+
+    The image that cartopy's ``GeoAxes.imshow(img, transform=PlateCarree(),
+    regrid_shape=regrid_shape)`` draws (:func:`cartopy.img_transform.warp_array`
+    with ``mask_extrapolated=True``, masked pixels then made transparent), made
+    twice as fast: the nearest source pixel of each target pixel is found by
+    index arithmetic on the regular lon/lat grid, not with a k-d tree (only a
+    target point exactly halfway between two pixel centres could pick the other
+    one); and ``cartopy.img_transform`` is not imported (it imports scipy: half a
+    second). The rest of the time is spent projecting the target grid.
+    """
+    src = np.asarray(img)[::-1]  # row 0 at the south, as warp_array has it
+    ny, nx = src.shape[:2]
+    x0, x1, y0, y1 = img_extent
+    xs, ys = _pixel_centres(x0, x1, nx), _pixel_centres(y0, y1, ny)
+    tx, ty = np.meshgrid(
+        _pixel_centres(target_extent[0], target_extent[1], regrid_shape[0]),
+        _pixel_centres(target_extent[2], target_extent[3], regrid_shape[1]),
+    )
+    lonlat = _PC.transform_points(crs, tx.ravel(), ty.ravel())
+    lon, lat = lonlat[:, 0], lonlat[:, 1]
+    finite = np.isfinite(lon) & np.isfinite(lat)
+    with np.errstate(invalid="ignore"):
+        col = np.clip(np.rint((lon - xs[0]) / ((x1 - x0) / nx)), 0, nx - 1)
+        row = np.clip(np.rint((lat - ys[0]) / ((y1 - y0) / ny)), 0, ny - 1)
+    index = np.where(finite, row * nx + col, 0).astype(np.intp)
+    out = src.reshape((-1,) + src.shape[2:])[index].reshape(tx.shape + src.shape[2:])
+
+    # masked as warp_array masks: not projectable, beyond the source grid's edge
+    # pixels, or not projecting back to itself (projections that wrap around)
+    half_x = np.abs(np.diff(xs)).max() / 2 if nx > 1 else (x1 - x0) / 2
+    half_y = np.abs(np.diff(ys)).max() / 2 if ny > 1 else (y1 - y0) / 2
+    back = crs.transform_points(_PC, lon, lat)
+    with np.errstate(invalid="ignore"):
+        masked = (
+            ~finite
+            | (lat >= ys.max() + half_y) | (lat <= ys.min() - half_y)
+            | ~((lon <= xs.max() + half_x) & (lon >= xs.min() - half_x))
+            | (np.abs(tx.ravel() - back[:, 0]) / abs(crs.x_limits[1] - crs.x_limits[0]) > 0.1)
+            | (np.abs(ty.ravel() - back[:, 1]) / abs(crs.y_limits[1] - crs.y_limits[0]) > 0.1)
+        ).reshape(tx.shape)
+    if masked.any():  # as GeoAxes.imshow does: RGBA, masked pixels transparent
+        rgba = np.full(tx.shape + (4,), 255, dtype=out.dtype)
+        rgba[..., :3] = out[..., :3]
+        rgba[masked, 3] = 0
+        out = rgba
+    return out, tuple(float(v) for v in target_extent)
+
+
+@functools.lru_cache(maxsize=4)
+def _warped_relief(
+    crs: ccrs.Projection,
+    target_extent: tuple[float, float, float, float],
+    regrid_shape: int,
+    bounds: tuple[float, float, float, float],
+    fine: bool,
+) -> tuple[np.ndarray, tuple[float, float, float, float]]:
+    """The relief within ``bounds`` (lon/lat) warped into ``crs`` over ``target_extent``.
+
+    Returns the image (``origin="lower"``, read-only) and its extent in ``crs``,
+    ready for ``ax.imshow(..., transform=crs)``. ``regrid_shape`` is the image's
+    smaller side, as ``regrid_shape`` of :meth:`cartopy.mpl.geoaxes.GeoAxes.imshow`.
+    Cached: the maps of one process that share projection, extent, size and
+    ``fine`` warp the relief once.
+    """
+    img, img_extent = _crop_relief(bounds, fine)
+    x_range, y_range = target_extent[1] - target_extent[0], target_extent[3] - target_extent[2]
+    if x_range >= y_range:  # as GeoAxes._regrid_shape_aspect
+        shape = (int(regrid_shape * x_range / y_range), regrid_shape)
+    else:
+        shape = (regrid_shape, int(regrid_shape / (x_range / y_range)))
+    out, extent = _warp(img, img_extent, crs, target_extent, shape)
+    out.setflags(write=False)
+    return out, extent
+
+
 def _frame(bounds: Sequence[float]):
     """The part of the extract's box within ``bounds``, as a shapely box."""
     lon0, lon1, lat0, lat1 = bounds
     return box(lon0, lat0, lon1, lat1).intersection(box(*_EXTRACT_BOX))
+
+
+def _to_crs(geoms: Sequence[Any], crs: ccrs.Projection) -> list:
+    """Shapely lon/lat geometries projected into ``crs``, vertex by vertex.
+
+    For the lakes and rivers (segments under 1°, far from the edges of the map
+    projection) cartopy's ``project_geometry`` yields the same vertices, only
+    about ten times more slowly. Segments longer than 1° are split first
+    (``shapely.segmentize``); a geometry with a vertex that does not project
+    (beyond the edge of some other projection) is left to ``project_geometry``.
+    """
+    arr = np.asarray(geoms, dtype=object)
+    dense = shapely.segmentize(arr, 1.0)
+    lonlat, which = shapely.get_coordinates(dense, return_index=True)
+    xy = crs.transform_points(_PC, lonlat[:, 0], lonlat[:, 1])[:, :2]
+    bad = np.zeros(len(arr), dtype=bool)
+    bad[which[~np.isfinite(xy).all(axis=1)]] = True
+    out = dense.copy()
+    out[~bad] = shapely.set_coordinates(dense[~bad], xy[~bad[which]])
+    for i in np.flatnonzero(bad):
+        out[i] = crs.project_geometry(arr[i], _PC)
+    return list(out)
+
+
+@functools.lru_cache(maxsize=8)
+def _projected(name: str, crs: ccrs.Projection) -> tuple:
+    """The geometries of ``<name>.geojson`` (as :func:`_features`) projected into ``crs``."""
+    return tuple(_to_crs([g for g, _ in _features(name)], crs))
+
+
+@functools.lru_cache(maxsize=8)
+def _water(bounds: tuple[float, float, float, float], crs: ccrs.Projection) -> dict[str, tuple]:
+    """The water of a map whose view lies within ``bounds`` (lon/lat), in ``crs``.
+
+    ``{"sea": (sea,), "lakes": natural lakes, "reservoirs": ..., "rivers": ...}``,
+    each a tuple of shapely geometries in ``crs`` (empty when there is none).
+    Cached per bounds (rounded by the caller) and projection: the maps of one
+    process share these objects, and with them cartopy's cache of their paths.
+    """
+    frame = _frame(bounds)
+    land = [g for g, _ in _features("coastline") if g.intersects(frame)]
+    sea = frame.difference(unary_union(land)) if land else frame
+    # the sea's box edges are long: cartopy's project_geometry curves them properly
+    sea_out = () if sea.is_empty else (crs.project_geometry(sea, _PC),)
+
+    hit = [i for i, (g, _) in enumerate(_features("lakes")) if g.intersects(frame)]
+    lakes_ll, lakes_xy = _features("lakes"), _projected("lakes", crs)
+    natural = tuple(lakes_xy[i] for i in hit if not lakes_ll[i][1].get("reservoir"))
+    reservoirs = tuple(lakes_xy[i] for i in hit if lakes_ll[i][1].get("reservoir"))
+
+    rivers_xy = _projected("rivers", crs)
+    rivers = tuple(xy for (g, _), xy in zip(_features("rivers"), rivers_xy) if g.intersects(frame))
+    return {"sea": sea_out, "lakes": natural, "reservoirs": reservoirs, "rivers": rivers}
+
+
+def _round_bounds(bounds: Sequence[float], ndigits: int = 3) -> tuple[float, ...]:
+    """``bounds`` as a tuple of floats rounded to ``ndigits`` decimals (a cache key)."""
+    return tuple(round(float(v), ndigits) for v in bounds)
+
+
+# --------------------------------------------------------------------------- graticule
+
+_GRID_LONS = tuple(range(40, 100, 10))
+_GRID_LATS = tuple(range(30, 65, 5))
+_GRID_STEPS = 100  # points per line before projection, as cartopy's Gridliner
+
+
+def _view_lonlat_ranges(ax: GeoAxes) -> tuple[tuple[float, float], tuple[float, float]]:
+    """``(lon_min, lon_max), (lat_min, lat_max)`` of the view, as cartopy's Gridliner finds them.
+
+    The axes are sampled on a 100 x 100 grid (cartopy's ``Gridliner._axes_domain``,
+    with the same arithmetic, so that the lines start where the Gridliner's do).
+    """
+    t = np.linspace(1e-9, 1 - 1e-9, 100)
+    x, y = np.meshgrid(t, t)
+    coords = np.column_stack((x.ravel(), y.ravel()))
+    in_data = (ax.transAxes - _PC._as_mpl_transform(ax)).transform(coords)
+    ok = ax.patch.get_path().contains_points((ax.transAxes - ax.patch.get_transform()).transform(coords))
+    inside = in_data[ok, :]
+    lat_ok = inside[np.isfinite(inside[:, 1]), 1] if inside.size else inside
+    if inside.size == 0 or lat_ok.size == 0:
+        lon_range, lat_range = _PC.x_limits, _PC.y_limits
+    else:
+        lon_range = np.nanmin(inside[:, 0]), np.nanmax(inside[:, 0])
+        lat_range = np.nanmin(inside[:, 1]), lat_ok.max()
+    lon_range = np.clip(lon_range, *_PC.x_limits)
+    lat_range = np.clip(lat_range, *_PC.y_limits)
+    if abs(np.diff(lon_range)[0] / np.diff(_PC.x_limits)[0]) > 0.9:
+        lon_range = _PC.x_limits
+    return (float(lon_range[0]), float(lon_range[1])), (float(lat_range[0]), float(lat_range[1]))
+
+
+@functools.lru_cache(maxsize=16)
+def _graticule_segments(
+    crs: ccrs.Projection, lon_range: tuple[float, float], lat_range: tuple[float, float]
+) -> tuple[np.ndarray, ...]:
+    """Meridians (:data:`_GRID_LONS`) then parallels (:data:`_GRID_LATS`) over the view, in ``crs``.
+
+    Each line is sampled as cartopy's Gridliner samples it and projected by the
+    transform the Gridliner's lines are drawn with (at each draw).
+    """
+    from cartopy.mpl.geoaxes import InterProjectionTransform
+    from matplotlib.path import Path
+
+    lons = [v for v in _GRID_LONS if lon_range[0] <= v <= lon_range[1]]
+    lats = [v for v in _GRID_LATS if lat_range[0] <= v <= lat_range[1]]
+    lat_line = np.linspace(min([lat_range[0], *lats]), max([lat_range[1], *lats]), _GRID_STEPS)
+    lon_line = np.linspace(min([lon_range[0], *lons]), max([lon_range[1], *lons]), _GRID_STEPS)
+    lines = [np.column_stack([np.full(_GRID_STEPS, float(v)), lat_line]) for v in lons]
+    lines += [np.column_stack([lon_line, np.full(_GRID_STEPS, float(v))]) for v in lats]
+    to_crs = InterProjectionTransform(_PC, crs)
+    segments = []
+    for line in lines:
+        path = to_crs.transform_path_non_affine(Path(line))
+        starts = [] if path.codes is None else np.flatnonzero(path.codes == Path.MOVETO)[1:]
+        for part in np.split(np.array(path.vertices, dtype=float), starts):
+            part.setflags(write=False)
+            segments.append(part)
+    return tuple(segments)
+
+
+class _Graticule(LineCollection):
+    """Dashed meridians and parallels every 10° / 5°, as ``ax.gridlines(crs=PlateCarree())`` draws them.
+
+    cartopy's Gridliner projects its lines anew at every draw and layout pass;
+    this collection holds them already projected (cached per view), and projects
+    them again only when the view has changed.
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__([], **kwargs)
+        self._view: tuple | None = None
+
+    def _update_lines(self) -> None:
+        ax = self.axes
+        view = (ax.projection, tuple(ax.get_xlim()), tuple(ax.get_ylim()))
+        if view != self._view:
+            self._view = view
+            self.set_segments(_graticule_segments(ax.projection, *_view_lonlat_ranges(ax)))
+
+    def draw(self, renderer) -> None:
+        if self.axes is not None:
+            self._update_lines()
+        super().draw(renderer)
 
 
 # --------------------------------------------------------------------------- helpers
@@ -298,7 +532,8 @@ def base_map(
         default relief is softened and reduced to a few colours so that a map
         saved at about 100 dpi stays near 0.45 MB (notebooks); ``"fine"`` draws
         it at full resolution and smoothly interpolated, for print (saving at
-        200–300 dpi; larger files, about 1 s slower).
+        200–300 dpi; larger files, and the first such map of a process takes
+        about 1.5 s longer).
     rivers : bool, default True
         Draw the rivers (thin blue lines).
     labels : bool, default True
@@ -319,6 +554,12 @@ def base_map(
     are outlined in river colour, not filled, so the rivers stay continuous.
     No network is used: cartopy's downloading feature layers are not called.
 
+    The relief warped into the map's projection, the projected water and the
+    graticule (dashed meridians every 10°, parallels every 5°) are cached per
+    projection, view and (relief) figure width, so that further maps of the
+    same view in one process reuse them; the graticule follows a later
+    ``ax.set_extent``.
+
     Examples
     --------
     >>> from kdwars.maps import base_map
@@ -331,47 +572,47 @@ def base_map(
     ax = _new_geoaxes(ax, extent, figsize)
     ax.set_facecolor(LAND_BG)
 
-    bounds = _lonlat_bounds(ax)
-    frame = _frame(bounds)
+    crs = ax.projection
+    bounds = _round_bounds(_lonlat_bounds(ax))
     if relief not in (True, False, "fine"):
         raise ValueError(f"relief must be True, False or 'fine', got {relief!r}")
     if relief:
         fine = relief == "fine"
-        img, img_extent = _crop_relief(bounds, fine)
         ax_px = ax.figure.get_size_inches()[0] * ax.figure.dpi * ax.get_position().width
         shape = 1200 if fine else int(min(1400, max(400, 0.75 * ax_px)))
+        if crs == _PC:  # the relief's own projection: shown as it is
+            img, img_extent = _crop_relief(bounds, fine)
+            origin = "upper"
+        else:  # warped into the map's projection once per process and view (cached)
+            view = tuple(float(v) for v in ax.get_extent())  # not rounded: the image spans the view exactly
+            img, img_extent = _warped_relief(crs, view, shape, bounds, fine)
+            origin = "lower"
         ax.imshow(
             img,
-            origin="upper",
+            origin=origin,
             extent=img_extent,
-            transform=_PC,
-            regrid_shape=shape,
+            transform=crs,
             interpolation="bilinear" if fine else "nearest",
             zorder=0,
         )
 
-    # sea: the box of the extract minus the land polygons
-    land = [g for g, _ in _features("coastline") if g.intersects(frame)]
-    sea = frame.difference(unary_union(land)) if land else frame
-    if not sea.is_empty:
-        ax.add_geometries([sea], crs=_PC, facecolor=WATER, edgecolor=WATER_EDGE, linewidth=0.4, zorder=1)
-
-    lakes = [(g, p) for g, p in _features("lakes") if g.intersects(frame)]
-    natural = [g for g, p in lakes if not p.get("reservoir")]
-    reservoirs = [g for g, p in lakes if p.get("reservoir")]
-    ax.add_geometries(natural, crs=_PC, facecolor=WATER, edgecolor=WATER_EDGE, linewidth=0.4, zorder=2)
-
+    # sea (the box of the extract minus the land), lakes and rivers: already projected
+    water = _water(bounds, crs)
+    if water["sea"]:
+        ax.add_geometries(water["sea"], crs=crs, facecolor=WATER, edgecolor=WATER_EDGE, linewidth=0.4, zorder=1)
+    ax.add_geometries(water["lakes"], crs=crs, facecolor=WATER, edgecolor=WATER_EDGE, linewidth=0.4, zorder=2)
     if rivers:
-        lines = [g for g, _ in _features("rivers") if g.intersects(frame)]
-        ax.add_geometries(lines, crs=_PC, facecolor="none", edgecolor=RIVER, linewidth=0.55, zorder=2)
-        if reservoirs:
-            ax.add_geometries(reservoirs, crs=_PC, facecolor="none", edgecolor=RIVER, linewidth=0.55, zorder=2)
+        ax.add_geometries(water["rivers"], crs=crs, facecolor="none", edgecolor=RIVER, linewidth=0.55, zorder=2)
+        if water["reservoirs"]:
+            ax.add_geometries(
+                water["reservoirs"], crs=crs, facecolor="none", edgecolor=RIVER, linewidth=0.55, zorder=2
+            )
 
-    gl = ax.gridlines(
-        crs=_PC, draw_labels=False, xlocs=range(40, 100, 10), ylocs=range(30, 65, 5),
-        linewidth=0.35, color="#6f6f6f", alpha=0.35, linestyle=(0, (4, 4)),
+    # graticule every 10 degrees of longitude and 5 of latitude
+    ax.add_collection(
+        _Graticule(linewidths=0.35, colors="#6f6f6f", alpha=0.35, linestyles=[(0, (4, 4))], zorder=3),
+        autolim=False,
     )
-    gl.zorder = 3
 
     if labels:
         for name, (lon, lat) in LAKE_LABELS.items():
