@@ -24,7 +24,7 @@ LOADERS = ["load_events", "load_casualties", "load_commanders", "load_people", "
 @pytest.mark.slow
 def test_wheel_installs_and_loads_the_same_tables(tmp_path):
     dist = tmp_path / "dist"
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q",  # isolated build, as users get
                     "-w", str(dist), str(REPO)], check=True, cwd=tmp_path)
     wheel = next(dist.glob("kdwars-*.whl"))
     env_dir = tmp_path / "fresh"
