@@ -46,6 +46,8 @@ def execute(path: Path, out: Path | None = None) -> nbformat.NotebookNode:
         kernel_name="python3",
         resources={"metadata": {"path": str(path.parent.resolve())}},
         record_timing=False,
+        # the kernel's own log (e.g. a notice about its local TCP transport) is noise here
+        extra_arguments=["--IPKernelApp.log_level=ERROR"],
     )
     client.execute()
     nb = clean(nb)
