@@ -136,6 +136,7 @@ def _private_env(home: Path) -> dict[str, str]:
         "XDG_CACHE_HOME": home / "cache",
         "XDG_CONFIG_HOME": home / "config",
         "XDG_DATA_HOME": home / "local-share",
+        "KDWARS_FIGURES_DIR": home / "figures",  # save_figure() must not write into the repository
     }
     for name, path in dirs.items():
         path.mkdir(parents=True, exist_ok=True)

@@ -157,3 +157,12 @@ def test_crosswalk_counts_every_event_once(real):
 def test_alias_merges_include_abul_khair(real):
     merges = A.alias_merges(real["people"], real["cmd"]).set_index("person_id")
     assert merges.loc["abul-khair-khan", "n_spellings"] >= 3
+
+
+def test_phase_results_are_the_war_events_verdicts(real):
+    res = A.phase_results(kdwars.load_event_outcomes(), real["phases"])
+    wars = set(res["phase_id"])
+    assert {"war-1635-1658", "war-1723-1730", "war-1739-1741"} <= wars
+    row = res[(res["phase_id"] == "war-1723-1730") & (res["section"] == "Infobox")]
+    assert list(row["as_written"]) == ["Pyrrhic Kazakh victory"] and list(row["winner"]) == ["kazakh"]
+    assert set(res.loc[res["phase_id"] == "war-1739-1741", "winner"]) == {"dzungar", "kazakh"}

@@ -96,6 +96,7 @@ def test_notebooks_are_thin():
 def test_notebook_executes_and_outputs_are_current(path, tmp_path, monkeypatch):
     """Re-execute a copy in a fresh kernel (with MPLBACKEND=Agg set, the known trap)."""
     monkeypatch.setenv("MPLBACKEND", "Agg")
+    monkeypatch.setenv("KDWARS_FIGURES_DIR", str(tmp_path / "figures"))  # leave reports/figures alone
     work = tmp_path / "notebooks"
     work.mkdir()
     copy = work / path.name

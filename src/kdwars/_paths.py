@@ -59,8 +59,15 @@ def geo_dir() -> Path:
 
 
 def figures_dir() -> Path:
-    """``reports/figures`` in a checkout (created on demand), else the working directory."""
+    """``reports/figures`` in a checkout (created on demand), else the working directory.
+
+    ``KDWARS_FIGURES_DIR`` overrides it (the tests use it to keep the repository untouched).
+    """
+    env = os.environ.get("KDWARS_FIGURES_DIR")
     root = repo_root()
-    path = (root / "reports" / "figures") if root is not None else Path.cwd()
+    if env:
+        path = Path(env)
+    else:
+        path = (root / "reports" / "figures") if root is not None else Path.cwd()
     path.mkdir(parents=True, exist_ok=True)
     return path

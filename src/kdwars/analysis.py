@@ -20,7 +20,7 @@ __all__ = [
     "commander_records", "careers", "opponents", "alias_merges", "force_ratio", "totals_by_phase",
     "top_level_claims", "city_control", "date_disagreements", "figure_disagreements",
     "outcome_disagreements", "claims_per_source", "coverage_matrix", "severity_by_phase",
-    "force_ranges", "disagreeing_pairs", "disagreement_matrix", "displacement_flows", "MAIN_SIDES",
+    "force_ranges", "disagreeing_pairs", "disagreement_matrix", "phase_results", "displacement_flows", "MAIN_SIDES",
 ]
 
 #: The two belligerents every chart shows first, in this order.
@@ -531,3 +531,17 @@ def disagreement_matrix(pairs: pd.DataFrame) -> pd.DataFrame:
     m = m.reindex(index=order, columns=order, fill_value=0)
     m.index.name, m.columns.name = "witness", "witness"
     return m
+
+
+def phase_results(event_outcomes: pd.DataFrame, phases: pd.DataFrame) -> pd.DataFrame:
+    """The sources' verdict on each war: outcome claims of the war events.
+
+    Each war of the ``period`` scheme has an event with the same id
+    (``war-1635-1658``, …) that holds its infobox result and the articles'
+    other verdicts; this returns those claims with the phase's label, in
+    chronological order.
+    """
+    p = phases[phases["scheme"] == "period"][["phase_id", "label", "start_year"]]
+    out = event_outcomes.merge(p, left_on="event_id", right_on="phase_id")
+    cols = ["phase_id", "label", "winner", "as_written", "source_id", "section", "attributed_to", "witness"]
+    return out.sort_values(["start_year", "source_id"])[cols].reset_index(drop=True)
