@@ -109,3 +109,11 @@ def test_import_does_not_load_plotting_libraries():
     code = "import sys, kdwars; kdwars.load_events(); print(sorted(m for m in ('matplotlib','seaborn','cartopy') if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_helpers_are_reachable_from_the_top_level():
+    assert kdwars.by_phase is kdwars.analysis.by_phase
+    assert callable(kdwars.plot_timeline) and callable(kdwars.plot_events_map)
+    assert "plot_timeline" in dir(kdwars)
+    with pytest.raises(AttributeError):
+        kdwars.no_such_function

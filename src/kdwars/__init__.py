@@ -47,7 +47,24 @@ _LAZY = {
     "maps": "kdwars.maps",
     "style": "kdwars.style",
 }
-_LAZY_ATTRS: dict[str, str] = {}
+_PLOTS = ("set_theme", "save_figure", "plot_timeline", "plot_phase_schemes", "plot_counts", "plot_upper_hand",
+          "plot_table_heatmap", "plot_careers", "plot_commander_records", "plot_claim_ranges",
+          "plot_force_ratio", "plot_totals", "plot_city_control", "plot_date_claims")
+_MAPS = ("base_map", "plot_events_map", "plot_flows_map")
+_ANALYSIS = ("by_phase", "by_region", "events_per_decade", "upper_hand", "phase_crosswalk", "phase_results",
+             "commander_records", "careers", "opponents", "alias_merges", "force_ranges", "force_ratio",
+             "totals_by_phase", "top_level_claims", "severity_by_phase", "city_control", "displacement_flows",
+             "date_disagreements", "figure_disagreements", "outcome_disagreements", "disagreeing_pairs",
+             "disagreement_matrix", "claims_per_source", "coverage_matrix")
+_LAZY_ATTRS: dict[str, str] = {
+    **{n: "kdwars.plotting" for n in _PLOTS},
+    **{n: "kdwars.maps" for n in _MAPS},
+    **{n: "kdwars.analysis" for n in _ANALYSIS},
+}
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY) | set(_LAZY_ATTRS))
 
 
 def __getattr__(name: str):
