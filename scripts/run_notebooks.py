@@ -31,8 +31,6 @@ def clean(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
         cell.metadata.pop("execution", None)
         cell.metadata.pop("ExecuteTime", None)
         cell.metadata.pop("collapsed", None)
-        if "id" in cell and cell.get("cell_type"):
-            pass
     return nb
 
 

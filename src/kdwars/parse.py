@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 __all__ = [
     "Figure",
@@ -493,8 +493,6 @@ def parse_date(text: str) -> DateValue:
             # "from the 17th to the mid-18th century": share the noun
             if right.endswith("century") and not left.strip().endswith("century"):
                 left = left + " century"
-            if right.endswith("s") and re.search(r"\d{3}0'?s$", right) is None and False:
-                pass
             a = _point(left, text) if left.strip() else None
             b = _point(right, text) if right else None
             if a is not None and b is not None:
@@ -503,10 +501,3 @@ def parse_date(text: str) -> DateValue:
                 except ValueError as exc:
                     raise ValueError(f"cannot read date {text!r}: {exc}") from None
     raise ValueError(f"cannot read a date in {text!r}")
-
-
-def with_precision(value: DateValue, precision: str) -> DateValue:
-    """Return ``value`` with another precision code (used when merging claims)."""
-    if precision not in DATE_PRECISIONS:
-        raise ValueError(f"unknown date precision {precision!r}")
-    return replace(value, precision=precision)

@@ -60,8 +60,6 @@ PLACE_ROLES = (
 DISPUTE_ASPECTS = ("date", "place", "outcome", "figures")
 SCHEMES = ("period", "stage")
 
-Side = Literal[SIDES]  # type: ignore[valid-type]
-Slug = str
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 
 
