@@ -138,6 +138,7 @@ def dtypes(table: str) -> dict[str, str]:
 
 
 def columns(table: str) -> list[str]:
+    """A table's column names, in order."""
     return [name for name, _, _ in TABLE_SPECS[table][2]]
 
 
