@@ -166,3 +166,11 @@ def test_phase_results_are_the_war_events_verdicts(real):
     row = res[(res["phase_id"] == "war-1723-1730") & (res["section"] == "Infobox")]
     assert list(row["as_written"]) == ["Pyrrhic Kazakh victory"] and list(row["winner"]) == ["kazakh"]
     assert set(res.loc[res["phase_id"] == "war-1739-1741", "winner"]) == {"dzungar", "kazakh"}
+
+
+def test_every_event_type_has_a_category():
+    from kdwars.schema import EVENT_TYPES
+    cats = A.event_category(pd.Series(list(EVENT_TYPES)))
+    assert cats.notna().all() and cats.nunique() <= 6
+    with pytest.raises(ValueError, match="without a category"):
+        A.event_category(pd.Series(["duel"]))

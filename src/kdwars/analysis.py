@@ -20,11 +20,30 @@ __all__ = [
     "commander_records", "careers", "opponents", "alias_merges", "force_ratio", "totals_by_phase",
     "top_level_claims", "city_control", "date_disagreements", "figure_disagreements",
     "outcome_disagreements", "claims_per_source", "coverage_matrix", "severity_by_phase",
-    "force_ranges", "disagreeing_pairs", "disagreement_matrix", "phase_results", "displacement_flows", "MAIN_SIDES",
+    "force_ranges", "event_category", "EVENT_CATEGORIES", "disagreeing_pairs", "disagreement_matrix", "phase_results", "displacement_flows", "MAIN_SIDES",
 ]
 
 #: The two belligerents every chart shows first, in this order.
 MAIN_SIDES = ("kazakh", "dzungar")
+
+#: Event types grouped into a few categories (few enough to colour apart).
+EVENT_CATEGORIES = {
+    "battle": "fighting", "siege": "fighting", "raid": "fighting", "city-capture": "fighting",
+    "campaign": "campaign or invasion", "invasion": "campaign or invasion", "war": "war",
+    "embassy": "diplomacy", "treaty": "diplomacy", "protectorate": "diplomacy", "council": "diplomacy",
+    "death": "rulers and captives", "succession": "rulers and captives", "capture-of-person": "rulers and captives",
+    "founding": "rulers and captives", "fortification": "fighting", "displacement": "displacement",
+}
+
+
+def event_category(event_type: pd.Series) -> pd.Series:
+    """The category of each event type (:data:`EVENT_CATEGORIES`), as an ordered categorical."""
+    order = ["fighting", "campaign or invasion", "war", "diplomacy", "rulers and captives", "displacement"]
+    unknown = set(event_type.dropna()) - set(EVENT_CATEGORIES)
+    if unknown:
+        raise ValueError(f"event types without a category: {sorted(unknown)}")
+    return pd.Series(pd.Categorical(event_type.map(EVENT_CATEGORIES), categories=order, ordered=True),
+                     index=event_type.index, name="category")
 
 
 def _need(df: pd.DataFrame, cols: Iterable[str], fn: str) -> None:
