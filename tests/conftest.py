@@ -6,6 +6,12 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# Timing is the benchmark's business, not the tests': no per-example deadline, so a
+# busy 2-core CI machine cannot make a property test flaky.
+settings.register_profile("kdwars", deadline=None, max_examples=200)
+settings.load_profile("kdwars")
 
 REPO = Path(__file__).resolve().parents[1]
 RAW = REPO / "data" / "raw"
