@@ -622,6 +622,7 @@ def base_map(
                     lon, lat, name, transform=_PC, ha="center", va="center",
                     fontsize=10 if big else 7.5, style="italic", color=WATER_TEXT,
                     linespacing=1.0, path_effects=_halo(2.0 if big else 1.8), zorder=6,
+                    in_layout=False,  # inside the map: no need to lay it out (much faster)
                 )
         for name, ((lon, lat), (dlon, dlat)) in RIVER_LABELS.items():
             if _in_extent(lon, lat, extent):
@@ -629,7 +630,7 @@ def base_map(
                     lon, lat, name, transform=_PC, ha="center", va="center",
                     rotation=_rotation(ax, lon, lat, dlon, dlat), rotation_mode="anchor",
                     fontsize=7, style="italic", color=WATER_TEXT, path_effects=_halo(1.8),
-                    zorder=6,
+                    zorder=6, in_layout=False,
                 )
     return ax
 
@@ -755,7 +756,7 @@ def plot_events_map(
                 continue
             ax.text(
                 lon, lat, str(text), transform=offset, fontsize=7, color="#222222",
-                ha="left", va="bottom", path_effects=_halo(2.0), zorder=9, clip_on=True,
+                ha="left", va="bottom", path_effects=_halo(2.0), zorder=9, clip_on=True, in_layout=False,
             )
 
     new = ax.get_legend()
@@ -890,7 +891,7 @@ def plot_flows_map(
             if pd.isna(text) or str(text) == "":
                 continue
             ax.text(lon, lat, str(text), transform=offset, fontsize=7, color="#222222",
-                    ha="left", va="top", path_effects=_halo(2.0), zorder=9, clip_on=True)
+                    ha="left", va="top", path_effects=_halo(2.0), zorder=9, clip_on=True, in_layout=False)
 
     if legend and (pal or n_missing):
         previous = ax.get_legend()

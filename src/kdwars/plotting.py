@@ -122,7 +122,7 @@ def _phase_bands(ax: Axes, phases: pd.DataFrame, scheme: str, xlim: tuple[float,
         text = _short_label(row)
         if label and text:
             ax.text((x0 + x1) / 2, 0.995 - 0.035 * (k % 2), text, transform=ax.get_xaxis_transform(),
-                    ha="center", va="top", fontsize=7, color="#333333", zorder=5)
+                    ha="center", va="top", fontsize=7, color="#333333", zorder=5, in_layout=False)
             k += 1
 
 
@@ -168,7 +168,7 @@ def plot_timeline(events: pd.DataFrame, phases: pd.DataFrame | None = None, sche
     ax.grid(axis="y", visible=False)
     if len(before):
         ax.text(xlim[0] + 0.5, len(order) - 0.7, f"+{len(before)} prelude events before {xlim[0]}",
-                fontsize=8, color="#555555", va="bottom")
+                fontsize=8, color="#555555", va="bottom", in_layout=False)
     values = [v for v in ("kazakh", "dzungar", "khoshut", "bukhara", "qing", "russia", "kalmyk", "inconclusive",
                           "disputed", "unknown", "none") if v in set(ev[hue])]
     values += sorted(set(ev[hue]) - set(values))
@@ -196,7 +196,7 @@ def plot_phase_schemes(phases: pd.DataFrame, events: pd.DataFrame | None = None,
                 label = {"prelude": "prelude", "aftermath": "aftermath", "before-stages": "before",
                          "after-stages": "after"}.get(ph["phase_id"], "")
             if (x1 - x0) >= 4 and label:
-                ax.text((x0 + x1) / 2, row, label, ha="center", va="center", fontsize=7.5,
+                ax.text((x0 + x1) / 2, row, label, ha="center", va="center", fontsize=7.5, in_layout=False,
                         color="white" if war else "#333333", rotation=0 if (x1 - x0) > 14 else 90)
         ax.text(xlim[0] - 1, row, title, ha="right", va="center", fontsize=9)
     ax.set_yticks([])
@@ -275,6 +275,8 @@ def plot_table_heatmap(table: pd.DataFrame, ax: Axes | None = None, cmap: str = 
     mask = data == 0 if zero_blank else None
     sns.heatmap(data, ax=ax, cmap=cmap, annot=annot, fmt=".0f", mask=mask, linewidths=0.5, linecolor="#EEEEEE",
                 cbar_kws={"label": cbar_label, "shrink": 0.7}, annot_kws={"fontsize": 8})
+    for text in ax.texts:  # cell annotations lie inside the axes: keep them out of the (slow) layout pass
+        text.set_in_layout(False)
     cbar = ax.collections[0].colorbar if ax.collections else None
     if cbar is not None:
         cbar.locator = mpl.ticker.MaxNLocator(integer=True)
@@ -298,7 +300,8 @@ def plot_careers(careers: pd.DataFrame, ax: Axes | None = None, label: str = "na
     for i, r in c.iterrows():
         ax.barh(i, r["last_year"] - r["first_year"] + 1, left=r["first_year"], color=side_color(r["side"]),
                 edgecolor="black", linewidth=0.4, height=0.7)
-        ax.text(r["last_year"] + 1.5, i, f"{r['n_events']}", va="center", fontsize=7, color="#444444")
+        ax.text(r["last_year"] + 1.5, i, f"{r['n_events']}", va="center", fontsize=7, color="#444444",
+                in_layout=False)
     ax.set_yticks(range(len(c)), c[label], fontsize=8)
     ax.invert_yaxis()
     ax.set_xlabel("Year (bar: first to last recorded event; number: events)")
@@ -503,7 +506,8 @@ def plot_date_claims(claims: pd.DataFrame, ax: Axes | None = None, label: str = 
             x0, x1 = r["year_start"] - base, r["year_end"] - base + 1
             ax.plot([x0, x1], [yy, yy], color=color, lw=4, solid_capstyle="butt")
             if r.get("attributed_to") is not None and pd.notna(r.get("attributed_to")):
-                ax.text(x1 + 0.15, yy, str(r["attributed_to"]), fontsize=6.5, va="center", color="#333333")
+                ax.text(x1 + 0.15, yy, str(r["attributed_to"]), fontsize=6.5, va="center", color="#333333",
+                        in_layout=False)
         if relative:
             ax.text(1.01, i, f"from {base}", transform=ax.get_yaxis_transform(), fontsize=7.5, va="center")
     ax.set_yticks(range(len(events)), [names[e] for e in events], fontsize=8)
