@@ -174,3 +174,10 @@ def test_every_event_type_has_a_category():
     assert cats.notna().all() and cats.nunique() <= 6
     with pytest.raises(ValueError, match="without a category"):
         A.event_category(pd.Series(["duel"]))
+
+
+def test_coverage_matrix_keeps_every_section_in_order():
+    cov = kdwars.load_coverage()
+    m = A.coverage_matrix(cov, flat=True)
+    assert len(m) == len(cov) and m.index[0] == f"{cov['source_id'].iloc[0]} · {cov['section'].iloc[0]}"
+    assert (m.sum(axis=1).to_numpy() == cov["n_claims"].to_numpy()).all()

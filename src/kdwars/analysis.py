@@ -471,11 +471,17 @@ def claims_per_source(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     return out.sort_values("total", ascending=False)
 
 
-def coverage_matrix(coverage: pd.DataFrame) -> pd.DataFrame:
-    """Claims per section as a (source, section) × claim type table, in article order."""
+def coverage_matrix(coverage: pd.DataFrame, flat: bool = False) -> pd.DataFrame:
+    """Claims per section as a (source, section) × claim type table, in article order.
+
+    With ``flat=True`` the index is one readable label per row ("overview · 1635–1658").
+    """
     cols = [c for c in coverage.columns if c.startswith("n_") and c != "n_claims"]
     m = coverage.set_index(["source_id", "section"])[cols]
     m.columns = [c[2:] for c in cols]
+    if flat:
+        m.index = [f"{source} · {section}" for source, section in m.index]
+        m.index.name = "section"
     return m
 
 
