@@ -15,7 +15,7 @@ import os
 import shutil
 import tempfile
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -284,7 +284,11 @@ def compile_tables(raw_dir: Path) -> tuple[dict[str, pd.DataFrame], BuildReport]
                 ok = False
                 continue
             try:
-                dv = parse_date(d.as_written)
+                if d.context_year is not None:
+                    dv = parse_date(f"{d.as_written} {d.context_year}")
+                    dv = replace(dv, qualifier=" ".join(filter(None, [dv.qualifier, "year from context"])))
+                else:
+                    dv = parse_date(d.as_written)
             except ValueError as exc:
                 col.add(r, rid, ("dates", j, "as_written"), d.as_written, str(exc))
                 ok = False

@@ -79,6 +79,8 @@ class Cite(_Model):
 
 class DateClaim(Cite):
     as_written: str = Field(min_length=1)
+    #: For a phrase without a year ("March"): the year its paragraph is about.
+    context_year: int | None = Field(default=None, ge=1000, le=1899)
 
 
 class OutcomeClaim(Cite):
