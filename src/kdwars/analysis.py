@@ -37,7 +37,33 @@ EVENT_CATEGORIES = {
 
 
 def event_category(event_type: pd.Series) -> pd.Series:
-    """The category of each event type (:data:`EVENT_CATEGORIES`), as an ordered categorical."""
+    """The category of each event type (:data:`EVENT_CATEGORIES`), as an ordered categorical.
+
+    Parameters
+    ----------
+    event_type : pandas.Series
+        Event types, e.g. the ``event_type`` column of :func:`kdwars.load_events`.
+
+    Returns
+    -------
+    pandas.Series
+        Named ``category``, with the index of ``event_type``: an ordered
+        categorical with the levels fighting < campaign or invasion < war <
+        diplomacy < rulers and captives < displacement. Missing event types stay
+        missing.
+
+    Raises
+    ------
+    ValueError
+        If an event type has no entry in :data:`EVENT_CATEGORIES`.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from kdwars.analysis import event_category
+    >>> event_category(pd.Series(["battle", "treaty"])).tolist()
+    ['fighting', 'diplomacy']
+    """
     order = ["fighting", "campaign or invasion", "war", "diplomacy", "rulers and captives", "displacement"]
     unknown = set(event_type.dropna()) - set(EVENT_CATEGORIES)
     if unknown:
@@ -53,7 +79,34 @@ def _need(df: pd.DataFrame, cols: Iterable[str], fn: str) -> None:
 
 
 def phase_order(phases: pd.DataFrame, scheme: str = "period") -> list[str]:
-    """Phase ids of one scheme in chronological order."""
+    """Phase ids of one scheme in chronological order.
+
+    Parameters
+    ----------
+    phases : pandas.DataFrame
+        From :func:`kdwars.load_phases` (needs ``scheme``, ``phase_id``,
+        ``start_year`` and ``end_year``).
+    scheme : {"period", "stage"}, default "period"
+        Periodisation: ``period`` (war by war, current overview) or ``stage``
+        (the four stages of the older overview).
+
+    Returns
+    -------
+    list of str
+        The scheme's ``phase_id`` values sorted by ``start_year``, then ``end_year``.
+
+    Raises
+    ------
+    ValueError
+        If ``phases`` has no phase of ``scheme``.
+
+    Examples
+    --------
+    >>> import kdwars
+    >>> from kdwars.analysis import phase_order
+    >>> phase_order(kdwars.load_phases(), "stage")
+    ['before-stages', 'first', 'second', 'third', 'fourth', 'after-stages']
+    """
     p = phases[phases["scheme"] == scheme].sort_values(["start_year", "end_year"])
     if p.empty:
         raise ValueError(f"no phases for scheme {scheme!r}")
@@ -64,15 +117,41 @@ def by_phase(events: pd.DataFrame, phases: pd.DataFrame, scheme: str = "period",
              column: str = "event_type") -> pd.DataFrame:
     """Counts of events per phase (rows, chronological) × ``column`` value (columns).
 
+    Events with a missing ``column`` value are counted under ``"none"``; events
+    without a phase of ``scheme`` are left out; phases without events are rows
+    of zeros.
+
     Parameters
     ----------
     events : DataFrame
-        From :func:`kdwars.load_events`.
+        From :func:`kdwars.load_events` (needs the ``scheme`` column and ``column``).
     phases : DataFrame
         From :func:`kdwars.load_phases`.
-    scheme : {"period", "stage"}
-    column : str
+    scheme : {"period", "stage"}, default "period"
+        Periodisation: the ``events`` column of that name gives each event's phase.
+    column : str, default "event_type"
         Column of ``events`` to count by (``event_type``, ``winner``, ``region``, ...).
+
+    Returns
+    -------
+    DataFrame
+        Integer counts. The index, named after ``scheme``, holds every phase id of
+        the scheme in chronological order (:func:`phase_order`); the columns are
+        the values of ``column``, sorted.
+
+    Raises
+    ------
+    ValueError
+        If ``events`` lacks the ``scheme`` or ``column`` column, or ``phases`` has
+        no phase of ``scheme``.
+
+    Examples
+    --------
+    >>> import kdwars
+    >>> from kdwars import analysis as A
+    >>> table = A.by_phase(kdwars.load_events(), kdwars.load_phases(), column="winner")
+    >>> table.index[:3].tolist()
+    ['prelude', 'war-1635-1658', 'interwar-1659-1680']
     """
     _need(events, [scheme, column], "by_phase")
     order = phase_order(phases, scheme)
@@ -83,7 +162,34 @@ def by_phase(events: pd.DataFrame, phases: pd.DataFrame, scheme: str = "period",
 
 
 def by_region(events: pd.DataFrame, column: str = "period", order: list[str] | None = None) -> pd.DataFrame:
-    """Counts of events per region (rows, most events first) × ``column`` value."""
+    """Counts of events per region (rows, most events first) × ``column`` value.
+
+    Missing ``column`` values are counted under ``"none"``; events without a
+    ``region`` are left out.
+
+    Parameters
+    ----------
+    events : pandas.DataFrame
+        From :func:`kdwars.load_events` (needs ``region`` and ``column``).
+    column : str, default "period"
+        Column of ``events`` to count by (``period``, ``stage``, ``event_type``,
+        ``winner``, ...).
+    order : list of str, optional
+        Column order, e.g. ``phase_order(phases)``. Values of ``column`` not in
+        ``order`` are dropped (also from the row totals used for sorting); listed
+        values that never occur are skipped.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Integer counts with the index ``region`` (sorted by row total, largest
+        first) and one column per value of ``column``.
+
+    Raises
+    ------
+    ValueError
+        If ``events`` lacks ``region`` or ``column``.
+    """
     _need(events, ["region", column], "by_region")
     table = pd.crosstab(events["region"], events[column].fillna("none"))
     if order is not None:
@@ -93,7 +199,36 @@ def by_region(events: pd.DataFrame, column: str = "period", order: list[str] | N
 
 def events_per_decade(events: pd.DataFrame, column: str = "event_type", start: int = 1630,
                       end: int = 1780) -> pd.DataFrame:
-    """Events per decade of their first year (rows) × ``column`` value, for ``start``–``end``."""
+    """Events per decade of their first year (rows) × ``column`` value, for ``start``–``end``.
+
+    Only events with ``start <= year_start < end`` are counted, each in the
+    decade of its ``year_start`` however long it lasted; missing ``column``
+    values are counted under ``"none"``.
+
+    Parameters
+    ----------
+    events : pandas.DataFrame
+        From :func:`kdwars.load_events` (needs ``year_start`` and ``column``).
+    column : str, default "event_type"
+        Column of ``events`` to count by.
+    start : int, default 1630
+        First year counted.
+    end : int, default 1780
+        First year no longer counted (exclusive).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Integer counts; the index ``decade`` holds the first year of every decade
+        from ``start`` (rounded down to a multiple of 10) to before ``end``,
+        including decades without events (rows of zeros); one column per value of
+        ``column``.
+
+    Raises
+    ------
+    ValueError
+        If ``events`` lacks ``year_start`` or ``column``.
+    """
     _need(events, ["year_start", column], "events_per_decade")
     ev = events[(events["year_start"] >= start) & (events["year_start"] < end)]
     decade = (ev["year_start"].astype(int) // 10 * 10).rename("decade")
@@ -109,6 +244,41 @@ def upper_hand(events: pd.DataFrame, phases: pd.DataFrame, scheme: str = "period
     invasions, campaigns; not whole wars) by ``winner``. ``balance`` is the
     first side's wins minus the second's; ``upper_hand`` names the side with
     more wins, ``even`` on a tie and ``none`` when no side won anything.
+
+    Parameters
+    ----------
+    events : pandas.DataFrame
+        From :func:`kdwars.load_events` (needs the ``scheme`` column, ``winner``
+        and ``event_type``).
+    phases : pandas.DataFrame
+        From :func:`kdwars.load_phases`.
+    scheme : {"period", "stage"}, default "period"
+        Periodisation to count by.
+    sides : tuple of str, default :data:`MAIN_SIDES`
+        Sides with a column of their own; ``balance`` and ``upper_hand`` compare
+        the first two.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index: every phase id of ``scheme`` in chronological order (named after
+        ``scheme``). Integer columns: one per side in ``sides`` (wins), ``other
+        sides`` (events won by any other side),
+        ``disputed``, ``inconclusive``, ``unknown``, ``balance``; and the string
+        column ``upper_hand``. Input of :func:`kdwars.plot_upper_hand`.
+
+    Raises
+    ------
+    ValueError
+        If ``events`` lacks a needed column or ``phases`` has no phase of ``scheme``.
+
+    Examples
+    --------
+    >>> import kdwars
+    >>> from kdwars import analysis as A
+    >>> hand = A.upper_hand(kdwars.load_events(), kdwars.load_phases())
+    >>> hand.loc["war-1635-1658", "upper_hand"]
+    'dzungar'
     """
     _need(events, [scheme, "winner", "event_type"], "upper_hand")
     mil = events[events["event_type"].isin([t for t in MILITARY_TYPES if t != "war"])]
@@ -116,7 +286,7 @@ def upper_hand(events: pd.DataFrame, phases: pd.DataFrame, scheme: str = "period
     out = pd.DataFrame(index=table.index)
     for s in sides:
         out[s] = table[s] if s in table.columns else 0
-    out["other sides"] = table.drop(columns=[c for c in (*sides, "disputed", "unknown", "inconclusive")
+    out["other sides"] = table.drop(columns=[c for c in (*sides, "disputed", "unknown", "inconclusive", "none")
                                              if c in table.columns]).sum(axis=1)
     for c in ("disputed", "inconclusive", "unknown"):
         out[c] = table[c] if c in table.columns else 0
@@ -128,7 +298,27 @@ def upper_hand(events: pd.DataFrame, phases: pd.DataFrame, scheme: str = "period
 
 
 def phase_crosswalk(events: pd.DataFrame, phases: pd.DataFrame) -> pd.DataFrame:
-    """Events counted under both periodisations: periods (rows) × stages (columns)."""
+    """Events counted under both periodisations: periods (rows) × stages (columns).
+
+    Parameters
+    ----------
+    events : pandas.DataFrame
+        From :func:`kdwars.load_events` (needs ``period`` and ``stage``).
+    phases : pandas.DataFrame
+        From :func:`kdwars.load_phases` (both schemes).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Integer counts; the index ``period`` and the columns ``stage`` list every
+        phase of the scheme in chronological order (zeros where no event falls).
+        Events missing either phase are left out.
+
+    Raises
+    ------
+    ValueError
+        If ``events`` lacks ``period`` or ``stage``, or ``phases`` lacks a scheme.
+    """
     _need(events, ["period", "stage"], "phase_crosswalk")
     t = pd.crosstab(events["period"], events["stage"])
     return t.reindex(index=phase_order(phases, "period"), columns=phase_order(phases, "stage"), fill_value=0)
@@ -147,6 +337,45 @@ def commander_records(commanders: pd.DataFrame, events: pd.DataFrame, people: pd
     are one command). ``won``/``lost`` compare the person's side with the
     event's ``winner``; ``undecided`` covers inconclusive, disputed and unknown
     outcomes. Whole wars are left out (an infobox lists every leader of a war).
+
+    Parameters
+    ----------
+    commanders : pandas.DataFrame
+        From :func:`kdwars.load_commanders` (needs ``event_id``, ``person_id``,
+        ``side``, ``role`` and ``fate``).
+    events : pandas.DataFrame
+        From :func:`kdwars.load_events` (needs ``event_id``, ``event_type``,
+        ``winner`` and ``year_start``). Only military events count (battles,
+        sieges, raids, captures of cities, invasions, campaigns).
+    people : pandas.DataFrame, optional
+        From :func:`kdwars.load_people` (needs ``person_id`` and ``name``); adds a
+        ``name`` column.
+    roles : tuple of str, default ("commander", "co-commander")
+        Values of ``commanders["role"]`` that count as commanding.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``person_id``; columns ``name`` (only with ``people``),
+        ``side`` (the side the person most often commanded), ``events``, ``won``,
+        ``lost``, ``undecided`` (a winner of ``both`` or no winner at all also
+        counts as undecided), ``first_year``, ``last_year`` (``year_start`` of the
+        first and last command) and ``fate`` (``KIA``/``POW`` from any row of
+        ``commanders`` for the person, ``'|'``-joined; missing when none). Sorted
+        by ``events``, then ``won``, most first. Input of
+        :func:`kdwars.plot_commander_records`.
+
+    Raises
+    ------
+    ValueError
+        If ``commanders`` lacks a needed column.
+
+    Examples
+    --------
+    >>> import kdwars
+    >>> from kdwars import analysis as A
+    >>> records = A.commander_records(kdwars.load_commanders(), kdwars.load_events(), kdwars.load_people())
+    >>> records[["name", "side", "events", "won", "lost", "undecided"]].head()  # doctest: +SKIP
     """
     _need(commanders, ["event_id", "person_id", "side", "role", "fate"], "commander_records")
     ev = events.set_index("event_id")
@@ -182,9 +411,33 @@ def careers(commanders: pd.DataFrame, events: pd.DataFrame, people: pd.DataFrame
     Each event is dated by its envelope (``year_start``–``year_end``), or, when
     ``event_dates`` is given, by its leading (first) date claim, so that a vague
     competing claim ("early 17th century") does not stretch a career.
-    Returns one row per person with at least ``min_events`` events:
-    ``person_id``, ``name``, ``side``, ``first_year``, ``last_year``, ``n_events``,
-    sorted by first year.
+
+    Parameters
+    ----------
+    commanders : pandas.DataFrame
+        From :func:`kdwars.load_commanders` (needs ``event_id``, ``person_id`` and
+        ``side``); every role counts (commander, ruler, envoy, captive, ...).
+    events : pandas.DataFrame
+        From :func:`kdwars.load_events` (needs ``event_id``, ``event_type``,
+        ``year_start`` and ``year_end``).
+    people : pandas.DataFrame
+        From :func:`kdwars.load_people` (needs ``person_id`` and ``name``).
+    min_events : int, default 2
+        Fewest distinct events a person needs to be listed.
+    event_dates : pandas.DataFrame, optional
+        From :func:`kdwars.load_event_dates` (needs ``event_id``, ``year_start``
+        and ``year_end``); an event's first row is taken as its leading claim.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per person with at least ``min_events`` events:
+        ``person_id``, ``name``, ``side``, ``first_year``, ``last_year``, ``n_events``,
+        sorted by first year. Column order: ``person_id``, ``name``,
+        ``first_year``, ``last_year``, ``n_events``, ``side`` (the side the person
+        appears on most often); ties in ``first_year`` are sorted by
+        ``last_year``, with a fresh ``RangeIndex``. Input of
+        :func:`kdwars.plot_careers`.
     """
     ev = events.set_index("event_id")
     y0, y1 = ev["year_start"], ev["year_end"]
@@ -206,6 +459,26 @@ def opponents(commanders: pd.DataFrame, events: pd.DataFrame, sides: tuple[str, 
 
     Rows are commanders of ``sides[0]``, columns of ``sides[1]``; cells count
     shared events (excluding whole wars).
+
+    Parameters
+    ----------
+    commanders : pandas.DataFrame
+        From :func:`kdwars.load_commanders` (needs ``event_id``, ``person_id``,
+        ``side`` and ``role``).
+    events : pandas.DataFrame
+        From :func:`kdwars.load_events` (needs ``event_id`` and ``event_type``).
+    sides : tuple of (str, str), default :data:`MAIN_SIDES`
+        The two sides to pair.
+    roles : tuple of str, default ("commander", "co-commander")
+        Values of ``commanders["role"]`` that count as commanding.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Integer counts; the index (named ``person_id_<sides[0]>``) and the columns
+        (``person_id_<sides[1]>``) hold person ids, each ordered by total shared
+        events, most first. An empty DataFrame when no event has commanders of
+        both sides. Suits :func:`kdwars.plot_table_heatmap`.
     """
     ev = events.set_index("event_id")
     c = commanders[commanders["role"].isin(roles)]
@@ -223,9 +496,23 @@ def opponents(commanders: pd.DataFrame, events: pd.DataFrame, sides: tuple[str, 
 def alias_merges(people: pd.DataFrame, commanders: pd.DataFrame) -> pd.DataFrame:
     """How the alias table merged spellings: per person, the spellings the sources use.
 
-    Returns ``person_id``, ``name``, ``n_spellings`` (distinct names as written
-    in participant claims), ``spellings`` ('; '-joined) and ``sources``, for
-    people written in more than one way, most spellings first.
+    Parameters
+    ----------
+    people : pandas.DataFrame
+        From :func:`kdwars.load_people` (needs ``person_id`` and ``name``).
+    commanders : pandas.DataFrame
+        From :func:`kdwars.load_commanders` (needs ``person_id``, ``as_written``
+        and ``source_id``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``person_id``, ``name``, ``n_spellings`` (distinct names as written
+        in participant claims), ``spellings`` ('; '-joined) and ``sources``, for
+        people written in more than one way, most spellings first.
+        Column order: ``person_id``, ``name``, ``spellings`` (sorted),
+        ``n_spellings``, ``sources`` (every source naming the person, sorted and
+        ``';'``-joined).
     """
     g = commanders.groupby("person_id").agg(
         spellings=("as_written", lambda s: "; ".join(sorted(set(s)))),
@@ -247,6 +534,22 @@ def top_level_claims(casualties: pd.DataFrame, events: pd.DataFrame) -> pd.DataF
     ``parent_event_id``) both carry figures for the same side and measure, the
     descendant's figures are dropped: the ancestor's figure is the more inclusive
     one (3,000 captives in the 1741 invasion include the 200 taken with Ablai).
+
+    Parameters
+    ----------
+    casualties : pandas.DataFrame
+        Figure claims from :func:`kdwars.load_casualties` (needs ``event_id``,
+        ``side`` and ``measure``), possibly already filtered.
+    events : pandas.DataFrame
+        From :func:`kdwars.load_events` (needs ``event_id`` and
+        ``parent_event_id``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The kept rows of ``casualties``, with all its columns and its index.
+        Unit and kind are not compared: any ancestor figure for the same side
+        and measure (among the rows passed in) drops the descendant's.
     """
     parent = events.set_index("event_id")["parent_event_id"].to_dict()
 
@@ -278,6 +581,46 @@ def totals_by_phase(casualties: pd.DataFrame, events: pd.DataFrame, phases: pd.D
     sums the lower bounds (a missing one counts as 0 and is reported in
     ``n_open_low``); ``high`` sums the upper bounds and is missing as soon as
     any contributing figure is open-ended.
+
+    Parameters
+    ----------
+    casualties : pandas.DataFrame
+        From :func:`kdwars.load_casualties` (needs the columns of
+        :func:`kdwars.reconcile`).
+    events : pandas.DataFrame
+        From :func:`kdwars.load_events` (needs ``event_id``, ``parent_event_id``
+        and the ``scheme`` column).
+    phases : pandas.DataFrame
+        From :func:`kdwars.load_phases`; gives the chronological order.
+    measure : str, default "killed"
+        Value of ``casualties["measure"]`` to total (``strength``, ``killed``,
+        ``captured``, ``migrants``, ...).
+    scheme : {"period", "stage"}, default "period"
+        Periodisation to total by.
+    unit : str or sequence of str, optional
+        Unit(s) to keep. ``None`` (default) keeps every unit, each totalled
+        separately.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``<scheme>`` (the phase id), ``side``, ``unit``, ``n_events``
+        (events contributing), ``low`` (int), ``high`` (``Int64``) and
+        ``n_open_low``; sorted by phase (chronological), then side. Only figures
+        with a number count; phases without any have no row, nor do events without
+        a phase. Input of :func:`kdwars.plot_totals`.
+
+    Raises
+    ------
+    ValueError
+        If ``casualties`` lacks a column :func:`kdwars.reconcile` needs.
+
+    Examples
+    --------
+    >>> import kdwars
+    >>> from kdwars import analysis as A
+    >>> cas, events, phases = kdwars.load_casualties(), kdwars.load_events(), kdwars.load_phases()
+    >>> A.totals_by_phase(cas, events, phases, "captured", unit=("people", "men"))  # doctest: +SKIP
     """
     c = casualties[casualties["measure"] == measure]
     if unit is not None:
@@ -300,7 +643,29 @@ def totals_by_phase(casualties: pd.DataFrame, events: pd.DataFrame, phases: pd.D
 
 
 def severity_by_phase(casualties: pd.DataFrame, events: pd.DataFrame, scheme: str = "period") -> pd.DataFrame:
-    """Qualitative loss claims (no number) per phase and side: the most severe word and the count."""
+    """Qualitative loss claims (no number) per phase and side: the most severe word and the count.
+
+    Every claim with a ``qualitative`` word counts, whatever its measure.
+
+    Parameters
+    ----------
+    casualties : pandas.DataFrame
+        From :func:`kdwars.load_casualties` (needs ``event_id``, ``side``,
+        ``claim_id`` and ``qualitative`` as its ordered categorical, so that the
+        maximum is the most severe word).
+    events : pandas.DataFrame
+        From :func:`kdwars.load_events` (needs ``event_id`` and the ``scheme``
+        column).
+    scheme : {"period", "stage"}, default "period"
+        Periodisation to group by.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``phase`` (phase id), ``side``, ``most_severe`` (categorical) and
+        ``n_claims``: one row per phase × side with such claims, sorted by phase id
+        and side (alphabetically). Claims of events without a phase are left out.
+    """
     q = casualties[casualties["qualitative"].notna()]
     q = q.assign(phase=q["event_id"].map(events.set_index("event_id")[scheme]))
     return (q.groupby(["phase", "side"], observed=True)
@@ -314,6 +679,28 @@ def force_ranges(casualties: pd.DataFrame, events: pd.DataFrame, kinds: tuple = 
 
     Keeps claims of strength in ``unit`` whose kind is one of ``kinds``
     (``None`` = unspecified), adds ``event`` (name and year) and sorts by year.
+
+    Parameters
+    ----------
+    casualties : pandas.DataFrame
+        From :func:`kdwars.load_casualties` (needs ``event_id``, ``side``,
+        ``measure``, ``unit``, ``kind``, ``low`` and ``high``).
+    events : pandas.DataFrame
+        From :func:`kdwars.load_events` (needs ``event_id``, ``name`` and
+        ``year_start``).
+    kinds : tuple, default ("initial", "total", None)
+        Kinds of strength to keep; ``None`` keeps claims without a kind.
+    unit : str, default "men"
+        Unit to keep.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The kept claims (all columns of ``casualties``; claims without any number
+        are dropped) plus ``year`` (the event's ``year_start``) and ``event``
+        (``"Name (year)"``), sorted by year, event and side, with a fresh
+        ``RangeIndex``. Input of :func:`kdwars.plot_claim_ranges` with
+        ``y="event"``.
     """
     c = casualties[(casualties["measure"] == "strength") & (casualties["unit"] == unit)]
     kind = c["kind"].astype("object").where(c["kind"].notna(), None)
@@ -334,6 +721,39 @@ def force_ratio(casualties: pd.DataFrame, events: pd.DataFrame, sides: tuple[str
     names the side that was larger under every reading, or ``unclear`` when the
     ranges overlap. ``larger_won`` is True/False, or missing when unclear or
     the winner is not one of the two sides.
+
+    Claims of kind ``detachment`` and ``relief`` count too (a relief army fights
+    for the side it relieves), and all kinds of one side are merged into one
+    envelope. A missing lower bound is replaced by the upper bound; a missing
+    upper bound counts as infinite in the ratios.
+
+    Parameters
+    ----------
+    casualties : pandas.DataFrame
+        From :func:`kdwars.load_casualties` (needs the columns of
+        :func:`kdwars.reconcile`).
+    events : pandas.DataFrame
+        From :func:`kdwars.load_events` (needs ``event_id``, ``name``,
+        ``year_start`` and ``winner``).
+    sides : tuple of (str, str), default :data:`MAIN_SIDES`
+        The two sides to compare (first ÷ second).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``event_id``, ``name``, ``year``, ``<a>_low``, ``<a>_high``,
+        ``<b>_low``, ``<b>_high`` (each side's envelope; ``a, b = sides``),
+        ``ratio_low``, ``ratio_high`` (float, ``inf`` when open), ``larger``,
+        ``winner`` and ``larger_won``; sorted by year. An empty DataFrame without
+        columns when no event has figures for both sides. Input of
+        :func:`kdwars.plot_force_ratio`.
+
+    Examples
+    --------
+    >>> import kdwars
+    >>> from kdwars import analysis as A
+    >>> ratio = A.force_ratio(kdwars.load_casualties(), kdwars.load_events())
+    >>> ratio[["name", "ratio_low", "ratio_high", "larger", "winner", "larger_won"]]  # doctest: +SKIP
     """
     a, b = sides
     c = casualties[(casualties["measure"] == "strength") & (casualties["unit"] == "men")]
@@ -379,11 +799,42 @@ def city_control(events: pd.DataFrame, event_places: pd.DataFrame, cities: Itera
     outcome makes the holder ``disputed``. Battles fought near a city do not
     change its holder. Years before the first record are ``unknown``.
 
+    Parameters
+    ----------
+    events : pandas.DataFrame
+        From :func:`kdwars.load_events` (needs ``event_id``, ``event_type``,
+        ``winner`` and ``year_start``). Events whose winner is ``unknown``,
+        ``inconclusive`` or missing do not change the holder.
+    event_places : pandas.DataFrame
+        From :func:`kdwars.load_event_places` (needs ``event_id``, ``place_id``
+        and ``role``).
+    cities : iterable of str
+        Place ids (see :func:`kdwars.resolve_place`), in the order wanted.
+    start : int, default 1630
+        First year of the table (events before it already set the holder).
+    end : int, default 1760
+        Last year of the table (inclusive).
+
     Returns
     -------
     DataFrame
         Long table ``place_id``, ``year``, ``holder``, ``event_id`` (the event
         that set the holder).
+        One row per city and year from ``start`` to ``end``; ``holder`` is a side
+        slug, ``disputed`` or ``unknown`` (then ``event_id`` is missing). Input
+        of :func:`kdwars.plot_city_control`.
+
+    Raises
+    ------
+    ValueError
+        If ``events`` or ``event_places`` lacks a needed column.
+
+    Examples
+    --------
+    >>> import kdwars
+    >>> from kdwars import analysis as A
+    >>> control = A.city_control(kdwars.load_events(), kdwars.load_event_places(), ["turkestan", "sayram"])
+    >>> control.query("year == 1630")["holder"].tolist()  # doctest: +SKIP
     """
     _need(events, ["event_id", "event_type", "winner", "year_start"], "city_control")
     _need(event_places, ["event_id", "place_id", "role"], "city_control")
@@ -416,6 +867,25 @@ def date_disagreements(event_dates: pd.DataFrame, events: pd.DataFrame) -> pd.Da
 
     One row per date claim of a disputed event; ``spread`` is the distance in
     years between the earliest start and the latest end over the event's claims.
+    An event is disputed when its claims give more than one distinct
+    (``year_start``, ``year_end``) pair.
+
+    Parameters
+    ----------
+    event_dates : pandas.DataFrame
+        From :func:`kdwars.load_event_dates` (needs ``claim_id``, ``event_id``,
+        ``as_written``, ``year_start``, ``year_end``, ``source_id``, ``section``
+        and ``attributed_to``).
+    events : pandas.DataFrame
+        From :func:`kdwars.load_events` (needs ``event_id`` and ``name``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``event_id``, ``name``, ``as_written``, ``year_start``,
+        ``year_end``, ``source_id``, ``section``, ``attributed_to``, ``spread``;
+        sorted by ``spread`` (largest first), then ``event_id`` and
+        ``year_start``. Input of :func:`kdwars.plot_date_claims`.
     """
     d = event_dates.copy()
     env = d.groupby("event_id").agg(n=("claim_id", "count"), y0=("year_start", "min"), y1=("year_end", "max"),
@@ -433,7 +903,23 @@ def figure_disagreements(casualties: pd.DataFrame, events: pd.DataFrame) -> pd.D
     """Reconciled figures where the claims differ, with how far apart they are.
 
     ``fold`` is the ratio of the highest to the lowest number any claim gives
-    (1 = identical; missing for open or qualitative claims).
+    (1 = identical; an open claim counts with the one bound it gives; missing
+    when no claim has a number).
+
+    Parameters
+    ----------
+    casualties : pandas.DataFrame
+        From :func:`kdwars.load_casualties` (needs the columns of
+        :func:`kdwars.reconcile`).
+    events : pandas.DataFrame
+        From :func:`kdwars.load_events` (needs ``event_id`` and ``name``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The rows of :func:`kdwars.reconcile` with status ``overlap`` or
+        ``conflict`` (all its columns), plus ``fold`` (float) and ``name``;
+        sorted by ``fold``, largest first, missing last.
     """
     rec = reconcile(casualties)
     rec = rec[rec["status"].isin(["overlap", "conflict"])].copy()
@@ -450,7 +936,24 @@ def figure_disagreements(casualties: pd.DataFrame, events: pd.DataFrame) -> pd.D
 
 
 def outcome_disagreements(event_outcomes: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
-    """Outcome claims of events whose sources (or historians) name different winners."""
+    """Outcome claims of events whose sources (or historians) name different winners.
+
+    Parameters
+    ----------
+    event_outcomes : pandas.DataFrame
+        From :func:`kdwars.load_event_outcomes` (needs ``event_id``, ``winner``,
+        ``as_written``, ``source_id``, ``section``, ``attributed_to`` and
+        ``witness``). Claims without a winner are ignored.
+    events : pandas.DataFrame
+        From :func:`kdwars.load_events` (needs ``event_id`` and ``name``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``event_id``, ``name``, ``winner``, ``as_written``,
+        ``source_id``, ``section``, ``attributed_to``, ``witness``; one row per
+        claim, sorted by event and winner.
+    """
     o = event_outcomes.dropna(subset=["winner"])
     n = o.groupby("event_id")["winner"].nunique()
     out = o[o["event_id"].isin(n[n > 1].index)].copy()
@@ -464,6 +967,26 @@ def claims_per_source(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
 
     ``tables`` maps a claim type to a table with a ``source_id`` column, e.g.
     ``{"dates": load_event_dates(), "figures": load_casualties(), ...}``.
+
+    Parameters
+    ----------
+    tables : dict of str to pandas.DataFrame
+        Claim type (column label) → claim table with a ``source_id`` column.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``source_id`` (every source in any table); one integer column per
+        key of ``tables`` in its order (0 where a source has no claim of that
+        type) and ``total``; sorted by ``total``, largest first.
+
+    Examples
+    --------
+    >>> import kdwars
+    >>> from kdwars import analysis as A
+    >>> tables = {"dates": kdwars.load_event_dates(), "figures": kdwars.load_casualties()}
+    >>> A.claims_per_source(tables).columns.tolist()
+    ['dates', 'figures', 'total']
     """
     counts = {name: df["source_id"].value_counts() for name, df in tables.items()}
     out = pd.DataFrame(counts).fillna(0).astype(int)
@@ -475,6 +998,23 @@ def coverage_matrix(coverage: pd.DataFrame, flat: bool = False) -> pd.DataFrame:
     """Claims per section as a (source, section) × claim type table, in article order.
 
     With ``flat=True`` the index is one readable label per row ("overview · 1635–1658").
+
+    Parameters
+    ----------
+    coverage : pandas.DataFrame
+        From :func:`kdwars.load_coverage` (needs ``source_id``, ``section`` and
+        the ``n_*`` count columns).
+    flat : bool, default False
+        Replace the (``source_id``, ``section``) MultiIndex by a single index
+        named ``section``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per section, in the order of ``coverage``; one column per
+        ``n_*`` count except ``n_claims``, without the ``n_`` prefix
+        (``dates``, ``outcomes``, ``places``, ``figures``, ``participants``,
+        ``person_claims``).
     """
     cols = [c for c in coverage.columns if c.startswith("n_") and c != "n_claims"]
     m = coverage.set_index(["source_id", "section"])[cols]
@@ -499,6 +1039,38 @@ def disagreeing_pairs(event_dates: pd.DataFrame, event_outcomes: pd.DataFrame,
     historian or reporter in brackets when the article attributes the claim.
     Returns ``aspect``, ``event_id``, ``witness_a``, ``witness_b``,
     ``value_a``, ``value_b``, with ``witness_a`` < ``witness_b``.
+
+    Parameters
+    ----------
+    event_dates : pandas.DataFrame
+        From :func:`kdwars.load_event_dates` (needs ``event_id``,
+        ``year_start``, ``year_end``, ``source_id`` and ``attributed_to``).
+    event_outcomes : pandas.DataFrame
+        From :func:`kdwars.load_event_outcomes` (needs ``event_id``, ``winner``,
+        ``source_id`` and ``attributed_to``); claims without a winner are skipped.
+    casualties : pandas.DataFrame
+        From :func:`kdwars.load_casualties` (needs ``event_id``, ``side``,
+        ``measure``, ``unit``, ``kind``, ``low``, ``high``, ``qualitative``,
+        ``source_id`` and ``attributed_to``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``aspect`` (``date``, ``outcome`` or ``figures``), ``event_id``,
+        ``witness_a``, ``witness_b``, ``value_a``, ``value_b`` (the values as
+        text: ``"1729–1730"``, a winner, ``"low–high"`` with ``<NA>`` for an open
+        bound, or the qualitative word). Claims of the same witness are not
+        compared; duplicate rows are dropped. Input of :func:`disagreement_matrix`.
+
+    Examples
+    --------
+    >>> import kdwars
+    >>> from kdwars import analysis as A
+    >>> pairs = A.disagreeing_pairs(kdwars.load_event_dates(), kdwars.load_event_outcomes(),
+    ...                             kdwars.load_casualties())
+    >>> sorted(pairs["aspect"].unique())
+    ['date', 'figures', 'outcome']
+    >>> A.disagreement_matrix(pairs)  # doctest: +SKIP
     """
     rows = []
 
@@ -530,6 +1102,43 @@ def displacement_flows(event_id: str, events: pd.DataFrame, event_places: pd.Dat
     primary place), ``lon1``, ``lat1``, ``place_id``, ``label`` (place name),
     ``role`` and ``source_id``; a destination named by several sources is one
     row, with the sources ';'-joined.
+
+    Parameters
+    ----------
+    event_id : str
+        The displacement event (an ``event_id`` of :func:`kdwars.load_events`).
+    events : pandas.DataFrame
+        From :func:`kdwars.load_events` (needs ``event_id``, ``lon`` and ``lat``).
+    event_places : pandas.DataFrame
+        From :func:`kdwars.load_event_places` (needs ``event_id``, ``place_id``,
+        ``role`` and ``source_id``).
+    places : pandas.DataFrame
+        From :func:`kdwars.load_places` (needs ``place_id``, ``lon``, ``lat`` and
+        ``name``).
+    roles : tuple of str, default ("destination", "route")
+        Place roles drawn as arrow heads.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``lon0``, ``lat0``, ``lon1``, ``lat1`` (float), ``place_id``,
+        ``label``, ``role``, ``source_id``; one row per place and role, sorted by
+        ``place_id`` and ``role``. Input of :func:`kdwars.maps.plot_flows_map`.
+
+    Raises
+    ------
+    ValueError
+        If ``event_id`` is not in ``events``, or the event has no place with one
+        of ``roles``.
+
+    Examples
+    --------
+    >>> import kdwars
+    >>> from kdwars import analysis as A
+    >>> flows = A.displacement_flows("barefooted-flight-1723", kdwars.load_events(),
+    ...                              kdwars.load_event_places(), kdwars.load_places())
+    >>> sorted(flows["role"].unique())
+    ['destination', 'route']
     """
     ev = events.set_index("event_id")
     if event_id not in ev.index:
@@ -548,7 +1157,22 @@ def displacement_flows(event_id: str, events: pd.DataFrame, event_places: pd.Dat
 
 
 def disagreement_matrix(pairs: pd.DataFrame) -> pd.DataFrame:
-    """Symmetric witness × witness counts of differing claims (from :func:`disagreeing_pairs`)."""
+    """Symmetric witness × witness counts of differing claims (from :func:`disagreeing_pairs`).
+
+    Parameters
+    ----------
+    pairs : pandas.DataFrame
+        Output of :func:`disagreeing_pairs` (needs ``witness_a`` and
+        ``witness_b``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Integer counts; index and columns, both named ``witness``, list every
+        witness in the same order (most disagreements first). Each pair counts
+        in both of its cells; the diagonal is 0. Suits
+        :func:`kdwars.plot_table_heatmap`.
+    """
     both = pd.concat([pairs[["witness_a", "witness_b"]],
                       pairs[["witness_b", "witness_a"]].set_axis(["witness_a", "witness_b"], axis=1)])
     m = pd.crosstab(both["witness_a"], both["witness_b"])
@@ -565,6 +1189,24 @@ def phase_results(event_outcomes: pd.DataFrame, phases: pd.DataFrame) -> pd.Data
     (``war-1635-1658``, …) that holds its infobox result and the articles'
     other verdicts; this returns those claims with the phase's label, in
     chronological order.
+
+    Parameters
+    ----------
+    event_outcomes : pandas.DataFrame
+        From :func:`kdwars.load_event_outcomes` (needs ``event_id``, ``winner``,
+        ``as_written``, ``source_id``, ``section``, ``attributed_to`` and
+        ``witness``).
+    phases : pandas.DataFrame
+        From :func:`kdwars.load_phases` (needs ``scheme``, ``phase_id``,
+        ``label`` and ``start_year``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``phase_id``, ``label``, ``winner``, ``as_written``,
+        ``source_id``, ``section``, ``attributed_to``, ``witness``; sorted by the
+        phase's ``start_year``, then ``source_id``. Phases without outcome claims
+        (the interwar years, for instance) have no rows.
     """
     p = phases[phases["scheme"] == "period"][["phase_id", "label", "start_year"]]
     out = event_outcomes.merge(p, left_on="event_id", right_on="phase_id")

@@ -28,7 +28,29 @@ __all__ = [
 
 
 def data_dir() -> Path:
-    """Directory the loaders read from (checkout, installed package or ``KDWARS_DATA_DIR``)."""
+    """Directory the loaders read from (checkout, installed package or ``KDWARS_DATA_DIR``).
+
+    The environment variable ``KDWARS_DATA_DIR`` takes precedence; otherwise the
+    tables shipped inside an installed package (``kdwars/_data``) are used, and in
+    a checkout ``data/processed``.
+
+    Returns
+    -------
+    pathlib.Path
+        Directory holding the processed CSV tables and ``datapackage.json``.
+
+    Raises
+    ------
+    FileNotFoundError
+        If ``KDWARS_DATA_DIR`` is not set and neither an installed copy nor a
+        checkout of the tables exists.
+
+    Examples
+    --------
+    >>> import kdwars
+    >>> (kdwars.data_dir() / "events.csv").is_file()
+    True
+    """
     return _paths.processed_dir()
 
 
@@ -67,6 +89,35 @@ def load_events() -> pd.DataFrame:
     ``defender``, ``winner``, ``disputed``, ``n_claims``, ``summary``, ``sources``.
     ``year_start``/``year_end`` span every source's date; ``winner`` is
     ``disputed`` when sources name different winners.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The columns above, in that order. ``event_type`` is one of battle, siege,
+        raid, city-capture, campaign, invasion, war, council, embassy, treaty,
+        protectorate, succession, death, capture-of-person, founding,
+        fortification, displacement. ``period`` and ``stage`` hold the event's
+        ``phase_id`` under each scheme of :func:`load_phases`. ``winner`` is a side
+        slug, ``inconclusive``, ``disputed`` or ``unknown``, and missing for events
+        without an outcome (treaties, deaths, ...). ``parent_event_id`` is missing
+        for top-level events. ``year_start``, ``year_end`` and ``n_claims`` are
+        ``Int64``, ``lat``/``lon`` (of the primary place) float, ``date_precision``
+        an ordered categorical (day < month < ... < century), the rest ``string``.
+
+    Raises
+    ------
+    FileNotFoundError
+        If the table is not found in :func:`data_dir` (run ``kdwars build`` first),
+        or no data directory can be found at all.
+    ValueError
+        If the file's columns differ from the data dictionary.
+
+    Examples
+    --------
+    >>> import kdwars
+    >>> events = kdwars.load_events()
+    >>> events.set_index("event_id").loc["battle-of-orbulaq-1643", "winner"]
+    'kazakh'
     """
     return _load("events")
 
@@ -77,27 +128,139 @@ def load_casualties() -> pd.DataFrame:
     ``low``/``high`` are nullable integers: a single figure has ``low == high``,
     "more than N" has no ``high``, "Unknown" has neither. ``qualitative`` is an
     ordered categorical (light < … < catastrophic).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``claim_id``, ``event_id``, ``side`` (whose men or people are
+        counted), ``measure`` (strength, killed, wounded, captured, losses, ...),
+        ``kind`` (what a strength means: initial, reinforcement, detachment,
+        relief, ...; often missing), ``low``, ``high`` (``Int64``), ``unit`` (men,
+        people, families, yurts, ...), ``qualitative`` (set only for claims without
+        a number), ``precision`` (exact, approximate, range, lower-bound, ...,
+        unknown), ``as_written``, ``source_id``, ``section``, ``attributed_to``
+        (historian or witness named), ``witness``, ``note``. Combine the claims
+        with :func:`kdwars.reconcile`.
+
+    Raises
+    ------
+    FileNotFoundError
+        If the table is not found in :func:`data_dir` (run ``kdwars build`` first),
+        or no data directory can be found at all.
+    ValueError
+        If the file's columns differ from the data dictionary.
+
+    Examples
+    --------
+    >>> import kdwars
+    >>> claims = kdwars.load_casualties()
+    >>> strengths = claims.query("measure == 'strength'")
+    >>> strengths[["event_id", "side", "low", "high", "source_id"]].head()  # doctest: +SKIP
     """
     return _load("casualties")
 
 
 def load_commanders() -> pd.DataFrame:
-    """Event × person: ``event_id``, ``person_id``, ``side``, ``role``, ``fate`` (KIA/POW), ``source_id``, …"""
+    """Event × person: commanders, rulers, envoys, captives, with their fate.
+
+    ``event_id``, ``person_id``, ``side``, ``role``, ``fate`` (KIA/POW), ``source_id``, …:
+    one row per participant claim, so the same person in the same event appears
+    once per source (or section) naming them.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``event_id``, ``person_id`` (see :func:`load_people`), ``side``,
+        ``role`` (commander, co-commander, ruler, envoy, captive, killed, ...),
+        ``fate`` (``KIA``, ``POW`` or missing), ``as_written`` (the name as the
+        source spells it), ``source_id``, ``section``, ``attributed_to``,
+        ``witness``, ``note``; all ``string``.
+
+    Raises
+    ------
+    FileNotFoundError
+        If the table is not found in :func:`data_dir` (run ``kdwars build`` first),
+        or no data directory can be found at all.
+    ValueError
+        If the file's columns differ from the data dictionary.
+    """
     return _load("commanders")
 
 
 def load_people() -> pd.DataFrame:
-    """People; ``aliases`` is a list of every spelling the sources use."""
+    """People; ``aliases`` is a list of every spelling the sources use.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``person_id``, ``name``, ``aliases`` (list of str, empty when
+        none), ``side``, ``title``, ``juz`` (``'|'`` between values when sources
+        differ), ``died`` (as written), ``fate`` (KIA and/or POW),
+        ``identity_uncertain_with``, ``n_events`` (``Int64``), ``note``.
+
+    Raises
+    ------
+    FileNotFoundError
+        If the table is not found in :func:`data_dir` (run ``kdwars build`` first),
+        or no data directory can be found at all.
+    ValueError
+        If the file's columns differ from the data dictionary.
+    """
     return _with_alias_lists(_load("people"))
 
 
 def load_places() -> pd.DataFrame:
-    """Gazetteer with WGS84 ``lat``/``lon``, ``precision``, ``region``; ``aliases`` as a list."""
+    """Gazetteer with WGS84 ``lat``/``lon``, ``precision``, ``region``; ``aliases`` as a list.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``place_id``, ``name``, ``aliases`` (list of str, empty when none),
+        ``kind`` (city, river, lake, mountains, region, ...), ``lat``, ``lon``
+        (float), ``precision`` (exact site, approximate, or centroid), ``region``,
+        ``modern_country``, ``note``.
+
+    Raises
+    ------
+    FileNotFoundError
+        If the table is not found in :func:`data_dir` (run ``kdwars build`` first),
+        or no data directory can be found at all.
+    ValueError
+        If the file's columns differ from the data dictionary.
+    """
     return _with_alias_lists(_load("places"))
 
 
 def load_phases(scheme: str | None = None) -> pd.DataFrame:
-    """Phases of both periodisations (``scheme`` = ``period`` or ``stage``), or of one."""
+    """Phases of both periodisations (``scheme`` = ``period`` or ``stage``), or of one.
+
+    Parameters
+    ----------
+    scheme : {"period", "stage"}, optional
+        ``period``: war by war, as the current overview divides the conflict;
+        ``stage``: the four stages of the older overview. ``None`` (default)
+        returns both.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``scheme``, ``phase_id``, ``label``, ``start_year``, ``end_year``
+        (``Int64``), ``source_id``, ``section``; a fresh ``RangeIndex`` when
+        filtered. :func:`kdwars.analysis.phase_order` gives the chronological order.
+
+    Raises
+    ------
+    ValueError
+        If ``scheme`` is neither ``"period"`` nor ``"stage"`` (nor ``None``).
+    FileNotFoundError
+        If the table is not found (run ``kdwars build`` first).
+
+    Examples
+    --------
+    >>> import kdwars
+    >>> kdwars.load_phases("stage")["phase_id"].tolist()
+    ['before-stages', 'first', 'second', 'third', 'fourth', 'after-stages']
+    """
     df = _load("phases")
     if scheme is not None:
         if scheme not in ("period", "stage"):
@@ -107,32 +270,131 @@ def load_phases(scheme: str | None = None) -> pd.DataFrame:
 
 
 def load_sources() -> pd.DataFrame:
-    """The five source articles."""
+    """The five source articles.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``source_id`` (``overview``, ``overview-old``, ``war1635``,
+        ``war1723``, ``war1739``), ``file``, ``title``, ``version``, ``kind``,
+        ``note``, ``n_sections`` (``Int64``).
+
+    Raises
+    ------
+    FileNotFoundError
+        If the table is not found in :func:`data_dir` (run ``kdwars build`` first),
+        or no data directory can be found at all.
+    ValueError
+        If the file's columns differ from the data dictionary.
+    """
     return _load("sources")
 
 
 def load_event_dates() -> pd.DataFrame:
-    """Date claims: one row per source (or historian) dating an event."""
+    """Date claims: one row per source (or historian) dating an event.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``claim_id``, ``event_id``, ``as_written``, ``year_start``,
+        ``year_end``, ``month``, ``day`` (``Int64``), ``season``, ``qualifier``,
+        ``date_precision`` (ordered categorical), ``source_id``, ``section``,
+        ``attributed_to``, ``witness``, ``note``. An event's first row is its
+        leading claim (the one shown as ``date_text`` in :func:`load_events`).
+
+    Raises
+    ------
+    FileNotFoundError
+        If the table is not found in :func:`data_dir` (run ``kdwars build`` first),
+        or no data directory can be found at all.
+    ValueError
+        If the file's columns differ from the data dictionary.
+    """
     return _load("event_dates")
 
 
 def load_event_outcomes() -> pd.DataFrame:
-    """Outcome claims: who won, according to which source or historian."""
+    """Outcome claims: who won, according to which source or historian.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``claim_id``, ``event_id``, ``winner`` (side slug or
+        ``inconclusive``), ``as_written``, ``source_id``, ``section``,
+        ``attributed_to``, ``witness``, ``note``.
+
+    Raises
+    ------
+    FileNotFoundError
+        If the table is not found in :func:`data_dir` (run ``kdwars build`` first),
+        or no data directory can be found at all.
+    ValueError
+        If the file's columns differ from the data dictionary.
+    """
     return _load("event_outcomes")
 
 
 def load_event_places() -> pd.DataFrame:
-    """Event × place: primary places and further or competing place claims."""
+    """Event × place: primary places and further or competing place claims.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``event_id``, ``place_id`` (see :func:`load_places`), ``role``
+        (primary, site, near, target, captured, destination, origin, route, ...),
+        ``as_written``, ``source_id`` (missing for the primary place), ``section``,
+        ``attributed_to``, ``note``.
+
+    Raises
+    ------
+    FileNotFoundError
+        If the table is not found in :func:`data_dir` (run ``kdwars build`` first),
+        or no data directory can be found at all.
+    ValueError
+        If the file's columns differ from the data dictionary.
+    """
     return _load("event_places")
 
 
 def load_person_claims() -> pd.DataFrame:
-    """Attributes of people stated by the sources (jüz, fate, death)."""
+    """Attributes of people stated by the sources (jüz, fate, death).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``person_id``, ``field`` (juz, fate, died, title, side), ``value``,
+        ``as_written``, ``source_id``, ``section``, ``attributed_to``, ``note``.
+
+    Raises
+    ------
+    FileNotFoundError
+        If the table is not found in :func:`data_dir` (run ``kdwars build`` first),
+        or no data directory can be found at all.
+    ValueError
+        If the file's columns differ from the data dictionary.
+    """
     return _load("person_claims")
 
 
 def load_coverage() -> pd.DataFrame:
-    """Claims per source section."""
+    """Claims per source section.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per (``source_id``, ``section``) in article order, with ``Int64``
+        counts ``n_claims`` (all claims citing the section), ``n_dates``,
+        ``n_outcomes``, ``n_places``, ``n_figures``, ``n_participants``,
+        ``n_person_claims``. See :func:`kdwars.analysis.coverage_matrix`.
+
+    Raises
+    ------
+    FileNotFoundError
+        If the table is not found in :func:`data_dir` (run ``kdwars build`` first),
+        or no data directory can be found at all.
+    ValueError
+        If the file's columns differ from the data dictionary.
+    """
     return _load("coverage")
 
 
@@ -171,13 +433,31 @@ def _resolve(name: str, table: str, id_col: str, what: str) -> str:
 def resolve_person(name: str) -> str:
     """The ``person_id`` for any spelling used in the sources.
 
-    >>> resolve_person("Abilqaiyr")
-    'abul-khair-khan'
+    Matching ignores case, accents, brackets and hyphens; a ``person_id`` itself
+    is returned unchanged.
+
+    Parameters
+    ----------
+    name : str
+        A name as any source spells it (or a ``person_id``).
+
+    Returns
+    -------
+    str
+        The ``person_id`` of :func:`load_people`.
 
     Raises
     ------
     KeyError
         For an unknown spelling, suggesting close matches.
+        (:class:`UnknownNameError`, a subclass of :class:`KeyError`.)
+    ValueError
+        If ``name`` is not a non-empty string.
+
+    Examples
+    --------
+    >>> resolve_person("Abilqaiyr")
+    'abul-khair-khan'
     """
     return _resolve(name, "people", "person_id", "person")
 
@@ -185,9 +465,30 @@ def resolve_person(name: str) -> str:
 def resolve_place(name: str) -> str:
     """The ``place_id`` for any spelling used in the sources (``"Sairam"`` → ``"sayram"``).
 
+    Matching ignores case, accents, brackets and hyphens; a ``place_id`` itself
+    is returned unchanged.
+
+    Parameters
+    ----------
+    name : str
+        A place name as any source spells it (or a ``place_id``).
+
+    Returns
+    -------
+    str
+        The ``place_id`` of :func:`load_places`.
+
     Raises
     ------
     KeyError
         For an unknown spelling, suggesting close matches.
+        (:class:`UnknownNameError`, a subclass of :class:`KeyError`.)
+    ValueError
+        If ``name`` is not a non-empty string.
+
+    Examples
+    --------
+    >>> resolve_place("Sairam")
+    'sayram'
     """
     return _resolve(name, "places", "place_id", "place")

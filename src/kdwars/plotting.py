@@ -46,7 +46,22 @@ TYPE_ORDER = ["war", "campaign", "invasion", "battle", "siege", "city-capture", 
 
 
 def set_theme(context: str = "notebook") -> None:
-    """Apply the project's chart style (seaborn whitegrid, readable sizes, 100 dpi)."""
+    """Apply the project's chart style (seaborn whitegrid, readable sizes, 100 dpi).
+
+    Calls :func:`seaborn.set_theme` and updates :data:`matplotlib.rcParams`
+    (bold left-aligned titles, no legend frame, tight bounding box when saving,
+    default figure size 10 × 5 inches); the change lasts for the session.
+
+    Parameters
+    ----------
+    context : {"notebook", "paper", "talk", "poster"}, default "notebook"
+        seaborn plotting context (scales fonts and lines).
+
+    Examples
+    --------
+    >>> import kdwars
+    >>> kdwars.set_theme()  # doctest: +SKIP
+    """
     sns.set_theme(style="whitegrid", context=context, font_scale=0.95)
     mpl.rcParams.update({
         "figure.dpi": 100, "savefig.dpi": 100, "savefig.bbox": "tight", "axes.titleweight": "bold",
@@ -73,6 +88,31 @@ def save_figure(ax_or_fig, name: str, directory: str | Path | None = None, show:
     In a notebook with the inline backend (and ``show=True``) the saved PNG is
     displayed and the figure closed, so that it is rendered once, not twice;
     the notebook shows exactly the file that was saved.
+
+    Parameters
+    ----------
+    ax_or_fig : matplotlib.axes.Axes or matplotlib.figure.Figure
+        The figure to save, or any Axes on it.
+    name : str
+        File name without the ``.png`` suffix.
+    directory : str or pathlib.Path, optional
+        Where to write (created if missing). By default ``reports/figures`` in a
+        checkout, the working directory otherwise; ``KDWARS_FIGURES_DIR``
+        overrides the default.
+    show : bool, default True
+        With the inline backend, display the saved PNG and close the figure.
+
+    Returns
+    -------
+    pathlib.Path
+        Path of the written PNG (100 dpi, no ``Software`` metadata, so the same
+        figure gives the same file).
+
+    Examples
+    --------
+    >>> import kdwars
+    >>> ax = kdwars.plot_phase_schemes(kdwars.load_phases())  # doctest: +SKIP
+    >>> kdwars.save_figure(ax, "phase-schemes")  # doctest: +SKIP
     """
     fig = ax_or_fig if isinstance(ax_or_fig, mpl.figure.Figure) else ax_or_fig.figure
     directory = Path(directory) if directory is not None else _paths.figures_dir()
@@ -134,6 +174,45 @@ def plot_timeline(events: pd.DataFrame, phases: pd.DataFrame | None = None, sche
     Colour is the ``hue`` side (winner by default: one colour per side, grey for
     undecided, black for disputed). Phases of ``scheme`` are shaded behind; events
     before ``xlim[0]`` (the prelude) are counted in a note at the left edge.
+
+    Parameters
+    ----------
+    events : pandas.DataFrame
+        From :func:`kdwars.load_events` (needs ``year_start``, ``year_end``, ``y``
+        and ``hue``).
+    phases : pandas.DataFrame, optional
+        From :func:`kdwars.load_phases`; without it no phases are shaded.
+    scheme : {"period", "stage"}, default "period"
+        Periodisation to shade.
+    y : str, default "event_type"
+        Column giving each event's row. Marks are jittered within the row (with a
+        fixed seed, so the chart is reproducible).
+    hue : str, default "winner"
+        Column of side slugs or outcome words that colours the marks; missing
+        values are drawn as ``none``.
+    xlim : tuple of (int, int), default (1630, 1772)
+        Years shown; spans are clipped to them.
+    order : sequence of str, optional
+        Values of ``y`` from top to bottom; values not listed are not drawn. By
+        default event types in a fixed order (wars and campaigns first), then any
+        other values alphabetically.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; a new figure is created when ``None``.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The Axes drawn on.
+
+    Raises
+    ------
+    ValueError
+        If ``events`` lacks a needed column.
+
+    Examples
+    --------
+    >>> import kdwars
+    >>> ax = kdwars.plot_timeline(kdwars.load_events(), kdwars.load_phases())  # doctest: +SKIP
     """
     _need(events, ["year_start", "year_end", y, hue], "plot_timeline")
     ax = _ax(ax, (11, 6))
@@ -176,9 +255,34 @@ def plot_timeline(events: pd.DataFrame, phases: pd.DataFrame | None = None, sche
     return ax
 
 
-def plot_phase_schemes(phases: pd.DataFrame, events: pd.DataFrame | None = None,
-                       xlim: tuple[int, int] = (1630, 1772), ax: Axes | None = None) -> Axes:
-    """The two periodisations side by side as two rows of spans, with events per year below."""
+def plot_phase_schemes(phases: pd.DataFrame, xlim: tuple[int, int] = (1630, 1772),
+                       ax: Axes | None = None) -> Axes:
+    """The two periodisations side by side as two rows of spans.
+
+    The top row shows the ``period`` scheme (war by war, current overview), the
+    bottom row the ``stage`` scheme (four stages, older overview); wars and
+    stages are dark, the years between them light.
+
+    Parameters
+    ----------
+    phases : pandas.DataFrame
+        From :func:`kdwars.load_phases` (needs ``scheme``, ``phase_id``,
+        ``label``, ``start_year`` and ``end_year``).
+    xlim : tuple of (int, int), default (1630, 1772)
+        Years shown; phases are clipped to them.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; a new figure is created when ``None``.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The Axes drawn on.
+
+    Examples
+    --------
+    >>> import kdwars
+    >>> ax = kdwars.plot_phase_schemes(kdwars.load_phases())  # doctest: +SKIP
+    """
     ax = _ax(ax, (11, 3))
     for row, (scheme, title) in enumerate((("period", "War-by-war periods\n(current overview)"),
                                            ("stage", "Four stages\n(older overview)"))):
@@ -210,7 +314,45 @@ def plot_phase_schemes(phases: pd.DataFrame, events: pd.DataFrame | None = None,
 def plot_counts(table: pd.DataFrame, ax: Axes | None = None, horizontal: bool = False,
                 palette: dict | None = None, colors_by_side: bool = True, xlabel: str | None = None,
                 ylabel: str = "Number of events", legend_title: str | None = None) -> Axes:
-    """Stacked bars of a counts table (rows = categories on the axis, columns = stacked groups)."""
+    """Stacked bars of a counts table (rows = categories on the axis, columns = stacked groups).
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Counts, e.g. from :func:`kdwars.analysis.by_phase`,
+        :func:`kdwars.analysis.by_region`, :func:`kdwars.analysis.events_per_decade`
+        or :func:`kdwars.analysis.claims_per_source`.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; a new figure is created when ``None``.
+    horizontal : bool, default False
+        Horizontal bars, first row at the top.
+    palette : dict, optional
+        ``{column: colour}``; columns not in it are grey. Overrides
+        ``colors_by_side``.
+    colors_by_side : bool, default True
+        When every column is a side or outcome word (see
+        :data:`kdwars.style.OUTCOME_COLORS`), order the columns like that mapping
+        and use the side colours (``none`` is near-white with an outline);
+        otherwise, and when ``False``, use seaborn's ``colorblind`` palette.
+    xlabel : str, optional
+        Label of the category axis.
+    ylabel : str, default "Number of events"
+        Label of the count axis.
+    legend_title : str, optional
+        Title of the legend (placed right of the axes).
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The Axes drawn on.
+
+    Examples
+    --------
+    >>> import kdwars
+    >>> from kdwars import analysis as A
+    >>> table = A.by_phase(kdwars.load_events(), kdwars.load_phases(), column="winner")
+    >>> ax = kdwars.plot_counts(table, legend_title="winner")  # doctest: +SKIP
+    """
     ax = _ax(ax)
     if palette is None:
         if colors_by_side and all(c in OUTCOME_COLORS for c in table.columns):
@@ -247,6 +389,36 @@ def plot_upper_hand(table: pd.DataFrame, labels: dict | None = None, sides: tupl
 
     ``table`` is :func:`kdwars.analysis.upper_hand` output; disputed outcomes are
     drawn as a hatched grey segment on top of the first side's bar.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Output of :func:`kdwars.analysis.upper_hand` (needs a column per side in
+        ``sides``; ``disputed`` is drawn when present). One bar per row, in row
+        order.
+    labels : dict, optional
+        ``{phase_id: tick label}``; ids not in it are shown as they are.
+    sides : tuple of (str, str), default ("kazakh", "dzungar")
+        Side drawn upwards, side drawn downwards.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; a new figure is created when ``None``.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The Axes drawn on.
+
+    Raises
+    ------
+    ValueError
+        If ``table`` lacks a column for either side.
+
+    Examples
+    --------
+    >>> import kdwars
+    >>> from kdwars import analysis as A
+    >>> hand = A.upper_hand(kdwars.load_events(), kdwars.load_phases())
+    >>> ax = kdwars.plot_upper_hand(hand)  # doctest: +SKIP
     """
     _need(table, list(sides), "plot_upper_hand")
     ax = _ax(ax, (10, 4.5))
@@ -269,7 +441,40 @@ def plot_upper_hand(table: pd.DataFrame, labels: dict | None = None, sides: tupl
 
 def plot_table_heatmap(table: pd.DataFrame, ax: Axes | None = None, cmap: str = "Blues", annot: bool = True,
                        xlabel: str = "", ylabel: str = "", cbar_label: str = "Number", zero_blank: bool = True) -> Axes:
-    """A counts table as an annotated heatmap (blank cells for zero)."""
+    """A counts table as an annotated heatmap (blank cells for zero).
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Numeric table, e.g. from :func:`kdwars.analysis.phase_crosswalk`,
+        :func:`kdwars.analysis.by_region`, :func:`kdwars.analysis.opponents` or
+        :func:`kdwars.analysis.disagreement_matrix`. Rows and columns are drawn
+        in table order; the new figure's size follows the table's shape.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; a new figure is created when ``None``.
+    cmap : str, default "Blues"
+        matplotlib colormap name.
+    annot : bool, default True
+        Write each cell's value (as an integer) in the cell.
+    xlabel, ylabel : str, default ""
+        Axis labels.
+    cbar_label : str, default "Number"
+        Label of the colour bar (integer ticks).
+    zero_blank : bool, default True
+        Leave cells equal to 0 blank.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The Axes drawn on.
+
+    Examples
+    --------
+    >>> import kdwars
+    >>> from kdwars import analysis as A
+    >>> cross = A.phase_crosswalk(kdwars.load_events(), kdwars.load_phases())
+    >>> ax = kdwars.plot_table_heatmap(cross, xlabel="stage", ylabel="period")  # doctest: +SKIP
+    """
     ax = _ax(ax, (max(6, 0.55 * table.shape[1] + 3), max(3, 0.38 * table.shape[0] + 1.5)))
     data = table.astype(float)
     mask = data == 0 if zero_blank else None
@@ -293,7 +498,32 @@ def plot_table_heatmap(table: pd.DataFrame, ax: Axes | None = None, cmap: str = 
 
 
 def plot_careers(careers: pd.DataFrame, ax: Axes | None = None, label: str = "name") -> Axes:
-    """Each person's span of recorded activity as a horizontal bar coloured by side."""
+    """Each person's span of recorded activity as a horizontal bar coloured by side.
+
+    The bar runs from the start of ``first_year`` to the end of ``last_year``;
+    the number of events is printed right of it.
+
+    Parameters
+    ----------
+    careers : pandas.DataFrame
+        Output of :func:`kdwars.analysis.careers` (needs ``first_year``,
+        ``last_year``, ``side``, ``n_events`` and the ``label`` column). One bar
+        per row, first row at the top.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; a new figure is created when ``None``.
+    label : str, default "name"
+        Column used for the tick labels.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The Axes drawn on.
+
+    Raises
+    ------
+    ValueError
+        If ``careers`` lacks a needed column.
+    """
     _need(careers, ["first_year", "last_year", "side", label, "n_events"], "plot_careers")
     ax = _ax(ax, (10, max(4, 0.28 * len(careers) + 1)))
     c = careers.reset_index(drop=True)
@@ -313,7 +543,38 @@ def plot_careers(careers: pd.DataFrame, ax: Axes | None = None, label: str = "na
 
 
 def plot_commander_records(records: pd.DataFrame, ax: Axes | None = None, top: int = 15, label: str = "name") -> Axes:
-    """Won / lost / undecided events as commander, for the ``top`` most active commanders."""
+    """Won / lost / undecided events as commander, for the ``top`` most active commanders.
+
+    Parameters
+    ----------
+    records : pandas.DataFrame
+        Output of :func:`kdwars.analysis.commander_records` (needs ``won``,
+        ``lost``, ``undecided`` and ``side``), most active first.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; a new figure is created when ``None``.
+    top : int, default 15
+        Number of rows drawn (the first ``top`` rows of ``records``).
+    label : str, default "name"
+        Column for the tick labels (shown as ``"label (side)"``); the index is used
+        when the column is absent.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The Axes drawn on.
+
+    Raises
+    ------
+    ValueError
+        If ``records`` lacks a needed column.
+
+    Examples
+    --------
+    >>> import kdwars
+    >>> from kdwars import analysis as A
+    >>> records = A.commander_records(kdwars.load_commanders(), kdwars.load_events(), kdwars.load_people())
+    >>> ax = kdwars.plot_commander_records(records, top=10)  # doctest: +SKIP
+    """
     _need(records, ["won", "lost", "undecided", "side"], "plot_commander_records")
     r = records.head(top)
     ax = _ax(ax, (9, 0.35 * len(r) + 1.5))
@@ -337,9 +598,51 @@ def plot_commander_records(records: pd.DataFrame, ax: Axes | None = None, top: i
 def plot_claim_ranges(data: pd.DataFrame, y: str = "event", hue: str = "side", low: str = "low", high: str = "high",
                       log: bool = True, ax: Axes | None = None, palette: dict | None = None,
                       xlabel: str = "Men (log scale)") -> Axes:
-    """Each figure claim as a range: a bar from ``low`` to ``high``, a dot for a single figure,
-    an arrow for an open bound ("more than N"). Claims of one ``y`` row are stacked slightly
-    apart so that competing claims stay visible side by side.
+    """Each figure claim as a range on a number axis.
+
+    A bar from ``low`` to ``high``, a dot for a single figure, an arrow for an
+    open bound ("more than N"). Claims of one ``y`` row are stacked slightly apart
+    so that competing claims stay visible side by side.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        Figure claims, one per row, e.g. :func:`kdwars.analysis.force_ranges`
+        output or rows of :func:`kdwars.load_casualties` (needs ``y``, ``hue``,
+        ``low`` and ``high``). A claim with neither bound is not drawn.
+    y : str, default "event"
+        Column giving each claim's row; rows in order of first appearance.
+    hue : str, default "side"
+        Column that colours the claims: side colours, or the source colours and
+        labels when ``hue="source_id"``.
+    low, high : str, default "low", "high"
+        Columns of the lower and upper bounds (missing = open or unknown).
+    log : bool, default True
+        Logarithmic number axis.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; a new figure is created when ``None``.
+    palette : dict, optional
+        ``{hue value: colour}`` replacing the default colours (values not in it
+        are grey).
+    xlabel : str, default "Men (log scale)"
+        Label of the number axis.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The Axes drawn on.
+
+    Raises
+    ------
+    ValueError
+        If ``data`` lacks a needed column.
+
+    Examples
+    --------
+    >>> import kdwars
+    >>> from kdwars import analysis as A
+    >>> forces = A.force_ranges(kdwars.load_casualties(), kdwars.load_events())
+    >>> ax = kdwars.plot_claim_ranges(forces, y="event", hue="source_id")  # doctest: +SKIP
     """
     _need(data, [y, hue, low, high], "plot_claim_ranges")
     d = data.reset_index(drop=True)
@@ -393,6 +696,34 @@ def plot_force_ratio(ratios: pd.DataFrame, ax: Axes | None = None, sides: tuple[
 
     Right of the line the first side was larger; a bar that crosses the line
     means the sources do not say which army was larger.
+
+    Parameters
+    ----------
+    ratios : pandas.DataFrame
+        Output of :func:`kdwars.analysis.force_ratio` (needs ``name``, ``year``,
+        ``ratio_low``, ``ratio_high`` and ``winner``). An open (infinite)
+        ``ratio_high`` is drawn up to 20 times ``ratio_low``.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; a new figure is created when ``None``.
+    sides : tuple of (str, str), default ("kazakh", "dzungar")
+        The sides of the ratio, used in the axis label only.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The Axes drawn on.
+
+    Raises
+    ------
+    ValueError
+        If ``ratios`` lacks a needed column.
+
+    Examples
+    --------
+    >>> import kdwars
+    >>> from kdwars import analysis as A
+    >>> ratio = A.force_ratio(kdwars.load_casualties(), kdwars.load_events())
+    >>> ax = kdwars.plot_force_ratio(ratio)  # doctest: +SKIP
     """
     _need(ratios, ["name", "ratio_low", "ratio_high", "winner"], "plot_force_ratio")
     ax = _ax(ax, (9, 0.5 * len(ratios) + 1.5))
@@ -420,8 +751,44 @@ def plot_force_ratio(ratios: pd.DataFrame, ax: Axes | None = None, sides: tuple[
 
 def plot_totals(totals: pd.DataFrame, phase_col: str = "period", ax: Axes | None = None,
                 labels: dict | None = None, ylabel: str = "People") -> Axes:
-    """Low–high totals per phase and side: a solid bar to the low total, a hatched
-    extension to the high total, and an arrow where the high total is open."""
+    """Low–high totals per phase and side as grouped bars.
+
+    A solid bar to the low total, a hatched extension to the high total, and an
+    arrow where the high total is open.
+
+    Parameters
+    ----------
+    totals : pandas.DataFrame
+        Output of :func:`kdwars.analysis.totals_by_phase` (needs ``phase_col``,
+        ``side``, ``low`` and ``high``). Phases and sides are drawn in order of
+        first appearance; a missing ``high`` means open-ended.
+    phase_col : str, default "period"
+        Column holding the phase (the ``scheme`` passed to ``totals_by_phase``).
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; a new figure is created when ``None``.
+    labels : dict, optional
+        ``{phase_id: tick label}``; ids not in it are shown as they are.
+    ylabel : str, default "People"
+        Label of the value axis.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The Axes drawn on.
+
+    Raises
+    ------
+    ValueError
+        If ``totals`` lacks a needed column.
+
+    Examples
+    --------
+    >>> import kdwars
+    >>> from kdwars import analysis as A
+    >>> cas, events, phases = kdwars.load_casualties(), kdwars.load_events(), kdwars.load_phases()
+    >>> totals = A.totals_by_phase(cas, events, phases, "captured", unit=("people", "men"))
+    >>> ax = kdwars.plot_totals(totals)  # doctest: +SKIP
+    """
     _need(totals, [phase_col, "side", "low", "high"], "plot_totals")
     ax = _ax(ax, (10, 4.5))
     phases = list(dict.fromkeys(totals[phase_col]))
@@ -455,7 +822,37 @@ def plot_totals(totals: pd.DataFrame, phase_col: str = "period", ax: Axes | None
 
 
 def plot_city_control(control: pd.DataFrame, names: dict | None = None, ax: Axes | None = None) -> Axes:
-    """Who held each city year by year: one row per city, spans coloured by holder."""
+    """Who held each city year by year: one row per city, spans coloured by holder.
+
+    Parameters
+    ----------
+    control : pandas.DataFrame
+        Output of :func:`kdwars.analysis.city_control` (needs ``place_id``,
+        ``year``, ``holder`` and ``event_id``; a tick marks each year where
+        ``event_id`` changes). Cities in order of first appearance; Dzungar spans
+        are hatched.
+    names : dict, optional
+        ``{place_id: label}`` for the tick labels; ids not in it are shown as they are.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; a new figure is created when ``None``.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The Axes drawn on.
+
+    Raises
+    ------
+    ValueError
+        If ``control`` lacks ``place_id``, ``year`` or ``holder``.
+
+    Examples
+    --------
+    >>> import kdwars
+    >>> from kdwars import analysis as A
+    >>> control = A.city_control(kdwars.load_events(), kdwars.load_event_places(), ["turkestan", "sayram"])
+    >>> ax = kdwars.plot_city_control(control)  # doctest: +SKIP
+    """
     _need(control, ["place_id", "year", "holder"], "plot_city_control")
     cities = list(dict.fromkeys(control["place_id"]))
     ax = _ax(ax, (10, 0.6 * len(cities) + 1.5))
@@ -486,12 +883,45 @@ def plot_city_control(control: pd.DataFrame, names: dict | None = None, ax: Axes
 
 def plot_date_claims(claims: pd.DataFrame, ax: Axes | None = None, label: str = "name",
                      relative: bool = False) -> Axes:
-    """Competing date claims per event: one bar per claim from its first to its last
-    year, coloured by source article, stacked within the event's row.
+    """Competing date claims per event, one bar per claim.
+
+    Each bar runs from a claim's first to its last year, coloured by source
+    article, stacked within the event's row.
 
     With ``relative=True`` the x axis counts years after the event's earliest
     claimed year, so that events centuries apart can share one chart; the
     earliest year is printed on the right.
+
+    Parameters
+    ----------
+    claims : pandas.DataFrame
+        Date claims, e.g. :func:`kdwars.analysis.date_disagreements` output
+        (needs ``event_id``, ``label``, ``year_start``, ``year_end`` and
+        ``source_id``; ``attributed_to``, when present, is written after the bar).
+        Events in order of first appearance.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; a new figure is created when ``None``.
+    label : str, default "name"
+        Column for the tick labels (its first value per event).
+    relative : bool, default False
+        Count years from each event's earliest claimed year.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The Axes drawn on.
+
+    Raises
+    ------
+    ValueError
+        If ``claims`` lacks a needed column.
+
+    Examples
+    --------
+    >>> import kdwars
+    >>> from kdwars import analysis as A
+    >>> dates = A.date_disagreements(kdwars.load_event_dates(), kdwars.load_events())
+    >>> ax = kdwars.plot_date_claims(dates.query("spread < 20"))  # doctest: +SKIP
     """
     _need(claims, ["event_id", label, "year_start", "year_end", "source_id"], "plot_date_claims")
     events = list(dict.fromkeys(claims["event_id"]))

@@ -58,6 +58,10 @@ def _status(group: pd.DataFrame) -> str:
 def reconcile(casualties: pd.DataFrame) -> pd.DataFrame:
     """One row per event × side × measure (× unit × kind) with the envelope of the claims.
 
+    Claims with a missing ``unit`` or ``kind`` form their own group; each group
+    follows the rule of the module docstring (envelope, most severe word,
+    ``status``), and nothing is averaged.
+
     Parameters
     ----------
     casualties : DataFrame
@@ -71,12 +75,24 @@ def reconcile(casualties: pd.DataFrame) -> pd.DataFrame:
         Columns ``event_id``, ``side``, ``measure``, ``unit``, ``kind``, ``low``,
         ``high``, ``qualitative``, ``n_claims``, ``n_sources``, ``sources``,
         ``status``, ``agree``. See the module docstring for the rule.
+        Rows are sorted by the keys. ``low``/``high`` are ``Int64`` and missing
+        when the envelope is open on that side or no claim has a number;
+        ``qualitative`` is an ordered categorical (missing when no claim has a
+        word); ``sources`` lists the distinct ``source_id`` values, sorted and
+        ``';'``-joined; ``agree`` is a bool.
+
+    Raises
+    ------
+    ValueError
+        If ``casualties`` lacks any of the needed columns (the message names them).
 
     Examples
     --------
     >>> import kdwars
     >>> rec = kdwars.reconcile(kdwars.load_casualties())
     >>> rec.query("event_id == 'battle-of-orbulaq-1643' and side == 'dzungar'")  # doctest: +SKIP
+    >>> sorted(rec["status"].unique())
+    ['agree', 'conflict', 'overlap', 'qualitative', 'single', 'unknown']
     """
     needed = set(KEYS) | {"low", "high", "qualitative", "precision", "source_id"}
     missing = sorted(needed - set(casualties.columns))

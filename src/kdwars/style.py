@@ -42,12 +42,53 @@ SIDE_MARKERS: dict[str, str] = {
 
 
 def side_color(side: str) -> str:
-    """Colour of a side slug (grey for a side without its own colour)."""
+    """Colour of a side slug (grey for a side without its own colour).
+
+    Parameters
+    ----------
+    side : str
+        A side slug as used in the ``side``, ``winner`` and ``holder`` columns
+        (``"kazakh"``, ``"dzungar"``, ``"qing"``, ...) or an outcome word
+        (``"inconclusive"``, ``"disputed"``, ``"unknown"``).
+
+    Returns
+    -------
+    str
+        Hex colour from :data:`OUTCOME_COLORS`; ``"#7F7F7F"`` (grey) for any
+        other value.
+
+    Examples
+    --------
+    >>> from kdwars.style import side_color
+    >>> side_color("kazakh")
+    '#0072B2'
+    >>> side_color("no-such-side")
+    '#7F7F7F'
+    """
     return OUTCOME_COLORS.get(side, "#7F7F7F")
 
 
 def side_palette(sides) -> dict[str, str]:
-    """A ``{side: colour}`` mapping for seaborn's ``palette=`` argument."""
+    """A ``{side: colour}`` mapping for seaborn's ``palette=`` argument.
+
+    Parameters
+    ----------
+    sides : iterable of str
+        Side slugs or outcome words, e.g. the unique values of a ``side`` or
+        ``winner`` column.
+
+    Returns
+    -------
+    dict of str to str
+        Each side mapped to its hex colour (see :func:`side_color`), in the
+        order given.
+
+    Examples
+    --------
+    >>> from kdwars.style import side_palette
+    >>> side_palette(["kazakh", "dzungar"])
+    {'kazakh': '#0072B2', 'dzungar': '#E69F00'}
+    """
     return {s: side_color(s) for s in sides}
 
 
@@ -57,6 +98,35 @@ def sequential_palette(levels, cmap: str = "viridis", other: dict[str, str] | No
     A sequential map keeps the order readable in greyscale and for colour-blind
     readers; ``other`` adds fixed colours for extra levels (e.g. a light grey
     for "between wars").
+
+    Parameters
+    ----------
+    levels : iterable
+        The levels in order (first level = start of the colormap), e.g.
+        :func:`kdwars.analysis.phase_order`.
+    cmap : str, default "viridis"
+        Name of a registered matplotlib colormap. The levels are spread evenly
+        over 5 %–90 % of it (the extreme ends are left out).
+    other : dict of str to str, optional
+        Extra ``{level: colour}`` entries added as they are; they override a
+        colour computed for the same level.
+
+    Returns
+    -------
+    dict
+        ``{level: hex colour}`` for every level, followed by the entries of ``other``.
+
+    Raises
+    ------
+    KeyError
+        If ``cmap`` is not a registered matplotlib colormap.
+
+    Examples
+    --------
+    >>> from kdwars.style import sequential_palette
+    >>> pal = sequential_palette(["war-1635-1658", "war-1681-1684"], other={"interwar": "#DDDDDD"})
+    >>> list(pal)
+    ['war-1635-1658', 'war-1681-1684', 'interwar']
     """
     from matplotlib import colormaps
     from matplotlib.colors import to_hex
