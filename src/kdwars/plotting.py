@@ -23,6 +23,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from . import _paths
+from .analysis import _need
 from .style import OUTCOME_COLORS, SIDE_MARKERS, side_color
 
 __all__ = [
@@ -74,12 +75,6 @@ def _ax(ax: Axes | None, figsize=(10, 5)) -> Axes:
     if ax is None:
         _, ax = plt.subplots(figsize=figsize, layout="constrained")
     return ax
-
-
-def _need(data: pd.DataFrame, cols: Sequence[str], fn: str) -> None:
-    missing = [c for c in cols if c not in data.columns]
-    if missing:
-        raise ValueError(f"{fn}() needs columns {missing}; got {list(data.columns)}")
 
 
 def save_figure(ax_or_fig, name: str, directory: str | Path | None = None, show: bool = True) -> Path:
