@@ -777,7 +777,7 @@ def force_ratio(casualties: pd.DataFrame, events: pd.DataFrame, sides: tuple[str
         ratio_high = hi_a_ / lo_b
         larger = a if ratio_low > 1 else (b if ratio_high < 1 else "unclear")
         winner = ev.loc[event_id, "winner"]
-        larger_won = pd.NA if larger == "unclear" or winner not in sides else larger == winner
+        larger_won = pd.NA if larger == "unclear" or pd.isna(winner) or winner not in sides else larger == winner
         rows.append({"event_id": event_id, "name": ev.loc[event_id, "name"], "year": ev.loc[event_id, "year_start"],
                      f"{a}_low": lo_a, f"{a}_high": hi_a, f"{b}_low": lo_b, f"{b}_high": hi_b,
                      "ratio_low": ratio_low, "ratio_high": ratio_high, "larger": larger, "winner": winner,
