@@ -652,7 +652,7 @@ def _legend_title(title: str | None, n_missing: int, what: str) -> str | None:
 
 def plot_events_map(
     data: pd.DataFrame,
-    hue: str | None = "type",
+    hue: str | None = "event_type",
     style: str | None = None,
     size: str | None = None,
     palette: str | Sequence | Mapping | None = None,
@@ -669,8 +669,8 @@ def plot_events_map(
     data : pandas.DataFrame
         One row per event, with numeric ``lon`` and ``lat`` columns (degrees).
         Rows whose ``lon`` or ``lat`` is missing are not drawn (see Returns).
-    hue : str or None, default "type"
-        Column that colours the points. A side column (``side``, ``attacker``,
+    hue : str or None, default "event_type"
+        Column that colours the points (the default works on :func:`kdwars.load_events` as it is). A side column (``side``, ``attacker``,
         ``defender``, ``winner``, … see :data:`SIDE_COLUMNS`) gets the project's
         side colours (:func:`kdwars.style.side_color`) unless ``palette`` is given.
     style : str, optional
