@@ -23,6 +23,7 @@ days and months are copied, not converted.
 
 from __future__ import annotations
 
+import calendar
 import json
 import math
 from collections.abc import Mapping
@@ -82,6 +83,13 @@ def _int(v: Any, what: str) -> int | None:
     if not f.is_integer():
         raise ValueError(f"{what} must be a whole number, got {v!r}")
     return int(f)
+
+
+def _days_in_month(year: int, month: int) -> int:
+    """Days in a month of the (proleptic Gregorian) calendar EDTF uses."""
+    if month == 2:
+        return 29 if calendar.isleap(year) else 28
+    return 30 if month in (4, 6, 9, 11) else 31
 
 
 def _y(year: int) -> str:
@@ -172,8 +180,8 @@ def edtf(year_start: int, year_end: int | None = None, *, month: int | None = No
     if d is not None:
         if mo is None:
             raise ValueError(f"day {d} given without a month")
-        if not 1 <= d <= 31:
-            raise ValueError(f"day {d} is not a day of the month")
+        if not 1 <= d <= _days_in_month(y0, mo):
+            raise ValueError(f"day {d} is not a day of month {mo} of {y0}")
     season = None if _missing(season) else str(season).strip().lower()
     if season == "fall":
         season = "autumn"
