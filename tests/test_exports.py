@@ -346,3 +346,38 @@ def test_build_writes_the_committed_exports(tmp_path):
         assert (out / name).read_bytes() == (PROCESSED / name).read_bytes(), \
             f"data/processed/{name} is stale: run `kdwars build`"
     assert not list(out.glob(".kdwars-build-*"))
+
+
+def test_an_impossible_day_fails_the_build_cleanly(raw_copy, tmp_path, capsys):
+    """The date parser accepts any day 1–31; the EDTF export refuses 31 February with a
+    message naming the record and the phrase, and nothing is written."""
+    from kdwars.cli import main
+
+    path = next(f for f in (raw_copy / "events").glob("*.yaml") if '"15 February 1741"' in f.read_text(encoding="utf-8"))
+    path.write_text(path.read_text(encoding="utf-8").replace('"15 February 1741"', '"31 February 1741"', 1),
+                    encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["build", "--raw", str(raw_copy), "--out", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert "31 February 1741" in err and "EDTF" in err and "not a day of month 2" in err
+    assert "Traceback" not in err
+    assert not list(out.glob("*.csv")) and not list(out.glob("*.geojson"))
+
+
+@pytest.mark.parametrize("module", ["kdwars.exports", "kdwars.codebook"])
+def test_public_functions_have_numpy_docstrings(module):
+    import importlib
+    import inspect
+
+    mod = importlib.import_module(module)
+    for name in mod.__all__:
+        obj = getattr(mod, name)
+        if not inspect.isfunction(obj):
+            continue
+        doc = inspect.getdoc(obj) or ""
+        assert "Returns\n-------" in doc, f"{module}.{name}: no Returns section"
+        params = list(inspect.signature(obj).parameters)
+        if params:
+            assert "Parameters\n----------" in doc, f"{module}.{name}: no Parameters section"
+            for p in params:
+                assert p in doc, f"{module}.{name}: parameter {p!r} undocumented"

@@ -550,9 +550,21 @@ def write_exports(tables: Mapping[str, pd.DataFrame], out_dir: Path) -> dict[str
 
     Raises
     ------
-    ValueError
-        If an event's dating cannot be written in EDTF.
+    kdwars.raw.RawDataError
+        If a date claim cannot be written in EDTF (an impossible day such as
+        "31 February 1741"), naming the event, the phrase and the reason.
     """
+    from .raw import Problem, RawDataError
+
+    problems = []
+    for row in tables["event_dates"].itertuples(index=False):
+        try:
+            _claim_edtf(row)
+        except ValueError as exc:
+            problems.append(Problem("events/*.yaml", None, str(row.event_id), "dates.as_written",
+                                    row.as_written, f"cannot be written as an EDTF date: {exc}"))
+    if problems:
+        raise RawDataError(problems)
     out = dict(tables)
     out["events"] = add_date_edtf(tables["events"], tables["event_dates"])
     claims = {k: tables[k] for k in ("event_dates", "event_outcomes", "casualties", "commanders") if k in tables}
