@@ -381,3 +381,15 @@ def test_public_functions_have_numpy_docstrings(module):
             assert "Parameters\n----------" in doc, f"{module}.{name}: no Parameters section"
             for p in params:
                 assert p in doc, f"{module}.{name}: parameter {p!r} undocumented"
+
+
+def test_claim_level_date_basis_is_honoured():
+    dates = pd.DataFrame({"event_id": ["e"], "year_start": [1665], "year_end": [1681], "month": [None],
+                          "day": [None], "season": [None], "date_precision": ["years"], "qualifier": [None],
+                          "date_basis": ["inferred"]})
+    events = pd.DataFrame({"event_id": ["e"], "year_start": [1665], "year_end": [1681]})
+    out = exports.add_date_edtf(events, dates)
+    assert out["date_edtf"].tolist() == ["1665/1681"] and list(out.columns)[-1] == "date_edtf"
+    dates.loc[0, ["year_end", "date_precision"]] = [1665, "year"]
+    events.loc[0, "year_end"] = 1665
+    assert exports.add_date_edtf(events, dates)["date_edtf"].tolist() == ["1665?"]

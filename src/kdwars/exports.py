@@ -255,7 +255,8 @@ def edtf(year_start: int, year_end: int | None = None, *, month: int | None = No
 
 def _claim_edtf(row: Any) -> str:
     return edtf(row.year_start, row.year_end, month=row.month, day=row.day, season=row.season,
-                date_precision=row.date_precision, qualifier=row.qualifier)
+                date_precision=row.date_precision, qualifier=row.qualifier,
+                date_basis=getattr(row, "date_basis", None))
 
 
 def add_date_edtf(events: pd.DataFrame, event_dates: pd.DataFrame) -> pd.DataFrame:
