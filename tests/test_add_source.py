@@ -30,18 +30,18 @@ EXTRACT = "Synthetic History of Orbulaq\n\nA made-up text standing in for a sixt
 def synthetic_claims() -> dict[str, list[dict]]:
     """The new source's claims on the Battle of Orbulaq, by list of the event record.
 
-    Kept in one place so that claim ids (an ``id:`` key per claim) can be added here.
+    Each claim carries its stable ``id`` (the list's letter, then letters or digits).
     """
     cite_lead = {"source": SOURCE, "section": SECTIONS[0]}
     cite_body = {"source": SOURCE, "section": SECTIONS[1]}
     return {
         # a year the other articles do not give: the event's date becomes disputed
-        "dates": [{"as_written": "1644", **cite_lead}],
-        "places": [{"place": "Ili", "role": "near", **cite_body}],
+        "dates": [{"id": "dsyn01", "as_written": "1644", **cite_lead}],
+        "places": [{"id": "psyn01", "place": "Ili", "role": "near", **cite_body}],
         # 3,000 lies outside the 600 (overview) and 600–800 (overview-old): a conflict
-        "figures": [{"side": "kazakh", "measure": "strength", "kind": "detachment", "unit": "men",
+        "figures": [{"id": "fsyn01", "side": "kazakh", "measure": "strength", "kind": "detachment", "unit": "men",
                      "as_written": "3,000", **cite_body}],
-        "participants": [{"person": "Erdeni Batur", "side": "dzungar", "role": "commander", **cite_body}],
+        "participants": [{"id": "csyn01", "person": "Erdeni Batur", "side": "dzungar", "role": "commander", **cite_body}],
     }
 
 
@@ -130,9 +130,9 @@ def test_every_claim_reaches_its_table(built):
 def test_the_event_row_reflects_the_new_claims(built):
     ev = kdwars.load_events().set_index("event_id").loc[EVENT]
     assert (ev["year_start"], ev["year_end"]) == (1643, 1644)
-    # a second year, a figure outside the others, and a "near" place other than the
-    # site Orbulaq named by another source: all three are disputes the build detects
-    assert set(ev["disputed"].split(";")) == {"date", "figures", "place"}
+    # a second year and a figure outside the others conflict with the other articles;
+    # a place "near" the site is no competing site
+    assert set(ev["disputed"].split(";")) == {"date", "figures"}
     assert SOURCE in ev["sources"].split(";")
     assert ev["date_edtf"] == "[1643,1644]"  # two sources, two single years: one of them
 
@@ -166,6 +166,13 @@ def test_reconcile_shows_the_new_conflict(built):
     mine = pairs[(pairs["event_id"] == EVENT)
                  & (pairs["witness_a"].str.startswith(SOURCE) | pairs["witness_b"].str.startswith(SOURCE))]
     assert set(mine["aspect"]) == {"date", "figures"}
+    rel = kdwars.load_claim_relations()
+    rel = rel[(rel["event_id"] == EVENT) & (rel["source_a"].eq(SOURCE) | rel["source_b"].eq(SOURCE))]
+    pair = lambda r: {r["claim_a"].split(":")[1], r["claim_b"].split(":")[1]}  # noqa: E731
+    new_fig = rel[[("fsyn01" in pair(r)) for _, r in rel.iterrows()]]
+    assert len(new_fig) == 2 and set(new_fig["relation"]) == {"conflicts"}
+    new_date = rel[[("dsyn01" in pair(r)) for _, r in rel.iterrows()]]
+    assert len(new_date) >= 1 and set(new_date["relation"]) == {"conflicts"}
 
 
 def test_the_exports_carry_the_new_source(built):

@@ -21,11 +21,14 @@ from .data import (
     UnknownNameError,
     data_dir,
     load_casualties,
+    load_claim_relations,
     load_commanders,
     load_coverage,
+    load_disagreements,
     load_event_dates,
     load_event_outcomes,
     load_event_places,
+    load_event_sides,
     load_events,
     load_people,
     load_person_claims,
@@ -37,6 +40,7 @@ from .data import (
 )
 from .parse import parse_date, parse_figure
 from .reconcile import reconcile
+from .relations import claim_relations
 
 __version__ = "0.1.0"
 
@@ -78,7 +82,8 @@ def __getattr__(name: str):
 __all__ = [
     "load_events", "load_casualties", "load_commanders", "load_people", "load_places",
     "load_phases", "load_sources", "load_event_dates", "load_event_outcomes",
-    "load_event_places", "load_person_claims", "load_coverage", "resolve_person",
+    "load_event_places", "load_person_claims", "load_coverage", "load_event_sides",
+    "load_disagreements", "load_claim_relations", "claim_relations", "resolve_person",
     "resolve_place", "reconcile", "parse_figure", "parse_date", "data_dir",
     "UnknownNameError",
 ]

@@ -40,6 +40,15 @@ _COLUMN_VOCAB: dict[tuple[str, str], tuple[str, str]] = {
     ("event_dates", "season"): ("season", ""),
     ("person_claims", "field"): ("person claim field", ""),
     ("sources", "kind"): ("source kind", ""),
+    ("events", "date_basis"): ("basis", ""),
+    ("events", "place_basis"): ("basis", ""),
+    ("events", "place_precision"): ("event place precision", ""),
+    ("event_sides", "camp"): ("side", "named by the camp's principal side"),
+    ("event_sides", "role"): ("side role", ""),
+    ("event_sides", "basis"): ("side basis", ""),
+    ("disagreements", "aspect"): ("dispute aspect", ""),
+    ("claim_relations", "relation"): ("claim relation", ""),
+    ("claim_relations", "field"): ("related field", ""),
 }
 
 
@@ -101,6 +110,12 @@ def vocabularies() -> dict[str, tuple[str, ...]]:
         "season": ("spring", "summer", "autumn", "winter"),
         "person claim field": get_args(schema.PersonClaim.model_fields["field"].annotation),
         "source kind": get_args(schema.Source.model_fields["kind"].annotation),
+        "basis": schema.BASES,
+        "event place precision": schema.PLACE_PRECISIONS + ("region", "country"),
+        "side role": schema.SIDE_ROLES,
+        "side basis": ("stated", "derived"),
+        "claim relation": schema.RELATIONS,
+        "related field": ("date", "figure", "outcome", "place"),
     }
 
 
@@ -205,9 +220,9 @@ def codebook() -> str:
         "`events.geojson`: a GeoJSON FeatureCollection (RFC 7946, WGS84, `[lon, lat]`), one feature per",
         "row of `events` with a Point at its primary place (`null` geometry without coordinates) and the",
         "properties `event_id`, `name`, `event_type`, `parent_event_id`, `date_text`, `date_edtf`,",
-        "`date_precision`, `year_start`, `year_end`, `period`, `stage`, `place_id`, `places` (every linked",
-        "place), `attacker`, `defender`, `winner`, `disputed` (list), `sources` (list) and `source_sections`",
-        "(list of `{source_id, section}`).",
+        "`date_precision`, `date_basis`, `year_start`, `year_end`, `period`, `stage`, `place_id`,",
+        "`place_precision`, `places` (every linked place), `attacker`, `defender`, `winner`, `disputed`",
+        "(list), `sources` (list) and `source_sections` (list of `{source_id, section}`).",
         "",
         "`places.geojson`: the `places` table in the World Historical Gazetteer's Linked Places Format",
         "(`@context`, `@id`, `properties.title`/`ccodes`/`fclasses`, `names` with `citations`, `types`,",

@@ -288,7 +288,7 @@ def add_date_edtf(events: pd.DataFrame, event_dates: pd.DataFrame) -> pd.DataFra
     Raises
     ------
     ValueError
-        If an event has no date claim, or a claim cannot be written in EDTF.
+        If a stated event has no date claim, or a claim cannot be written in EDTF.
 
     Examples
     --------
@@ -304,12 +304,12 @@ def add_date_edtf(events: pd.DataFrame, event_dates: pd.DataFrame) -> pd.DataFra
     has_basis = "date_basis" in events.columns
     for ev in events.itertuples(index=False):
         claims = by_event.get(ev.event_id)
-        if not claims:
-            raise ValueError(f"event {ev.event_id!r} has no date claim")
         try:
             if has_basis and not _missing(ev.date_basis) and ev.date_basis == "inferred":
                 values.append(edtf(ev.year_start, ev.year_end, date_basis="inferred"))
                 continue
+            if not claims:
+                raise ValueError("no date claim and no inferred date")
             spans = {(int(c.year_start), int(c.year_end)) for c in claims}
             if len(spans) == 1:
                 values.append(_claim_edtf(claims[0]))
@@ -375,8 +375,8 @@ def events_geojson(events: pd.DataFrame, event_places: pd.DataFrame,
         ``Point`` geometry ``[lon, lat]`` of the event's primary place, or ``null``
         when it has no coordinates, and the properties ``event_id``, ``name``,
         ``event_type``, ``parent_event_id``, ``date_text``, ``date_edtf``,
-        ``date_precision``, ``year_start``, ``year_end``, ``period``, ``stage``,
-        ``place_id``, ``places`` (every linked place id), ``attacker``,
+        ``date_precision``, ``date_basis``, ``year_start``, ``year_end``, ``period``,
+        ``stage``, ``place_id``, ``place_precision``, ``places`` (every linked place id), ``attacker``,
         ``defender``, ``winner``, ``disputed`` (list), ``sources`` (list of source
         ids) and ``source_sections`` (list of ``{source_id, section}``).
 
@@ -405,10 +405,11 @@ def events_geojson(events: pd.DataFrame, event_places: pd.DataFrame,
             "event_id": eid, "name": _py(ev.get("name")), "event_type": _py(ev.get("event_type")),
             "parent_event_id": _py(ev.get("parent_event_id")),
             "date_text": _py(ev.get("date_text")), "date_edtf": _py(ev.get("date_edtf")),
-            "date_precision": _py(ev.get("date_precision")),
+            "date_precision": _py(ev.get("date_precision")), "date_basis": _py(ev.get("date_basis")),
             "year_start": _py(ev.get("year_start")), "year_end": _py(ev.get("year_end")),
             "period": _py(ev.get("period")), "stage": _py(ev.get("stage")),
-            "place_id": _py(ev.get("place_id")), "places": linked.get(eid, []),
+            "place_id": _py(ev.get("place_id")), "place_precision": _py(ev.get("place_precision")),
+            "places": linked.get(eid, []),
             "attacker": _py(ev.get("attacker")), "defender": _py(ev.get("defender")),
             "winner": _py(ev.get("winner")), "disputed": split(ev.get("disputed")),
             "sources": split(ev.get("sources")), "source_sections": sections.get(eid, []),
