@@ -166,6 +166,11 @@ def test_reconcile_shows_the_new_conflict(built):
     mine = pairs[(pairs["event_id"] == EVENT)
                  & (pairs["witness_a"].str.startswith(SOURCE) | pairs["witness_b"].str.startswith(SOURCE))]
     assert set(mine["aspect"]) == {"date", "figures"}
+    card = kdwars.claim_card(EVENT)
+    assert set(card.loc[card["source_id"] == SOURCE, "claim_id"].str.split(":").str[1]) == \
+        {c["id"] for claims in synthetic_claims().values() for c in claims}
+    conflicts = card.attrs["conflicts"]
+    assert ((conflicts["source_a"] == SOURCE) | (conflicts["source_b"] == SOURCE)).any()
     rel = kdwars.load_claim_relations()
     rel = rel[(rel["event_id"] == EVENT) & (rel["source_a"].eq(SOURCE) | rel["source_b"].eq(SOURCE))]
     pair = lambda r: {r["claim_a"].split(":")[1], r["claim_b"].split(":")[1]}  # noqa: E731
