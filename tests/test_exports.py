@@ -19,7 +19,7 @@ import jsonschema
 import pandas as pd
 import pytest
 from edtf import parse_edtf
-from hypothesis import assume, given
+from hypothesis import given
 from hypothesis import strategies as st
 
 import kdwars
@@ -393,3 +393,8 @@ def test_claim_level_date_basis_is_honoured():
     dates.loc[0, ["year_end", "date_precision"]] = [1665, "year"]
     events.loc[0, "year_end"] = 1665
     assert exports.add_date_edtf(events, dates)["date_edtf"].tolist() == ["1665?"]
+
+
+@pytest.mark.parametrize("cell", ["Ili; Ili valley", "Ili|Ili valley", '["Ili", "Ili valley"]', "Ili ; Ili valley"])
+def test_multi_value_cells_are_read_whichever_separator(cell):
+    assert exports._list_cell(cell) == ["Ili", "Ili valley"]

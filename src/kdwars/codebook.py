@@ -17,8 +17,8 @@ _COLUMN_VOCAB: dict[tuple[str, str], tuple[str, str]] = {
     ("*", "side"): ("side", ""),
     ("*", "attacker"): ("side", ""),
     ("*", "defender"): ("side", ""),
-    ("events", "winner"): ("winner", "or `disputed` (sources name different winners) or `unknown` (a military "
-                                     "event no source gives a result for); empty for non-military events"),
+    ("events", "winner"): ("winner", ("or `disputed` (sources name different winners) or `unknown` (a military "
+                                      "event no source gives a result for); empty for non-military events")),
     ("event_outcomes", "winner"): ("winner", "empty when the outcome is a non-military result (see `as_written`)"),
     ("*", "event_type"): ("event type", ""),
     ("*", "measure"): ("measure", ""),

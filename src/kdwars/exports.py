@@ -331,14 +331,27 @@ def _py(v: Any) -> Any:
     """A JSON-ready Python value (NA -> None, numpy scalars -> int/float/str)."""
     if _missing(v):
         return None
-    if hasattr(v, "item"):
-        v = v.item()
-    if isinstance(v, float) and v.is_integer() and abs(v) < 1e15:
-        return v
-    return v
+    return v.item() if hasattr(v, "item") else v
 
 
-def _sections(frames: list[pd.DataFrame], key: str, value: str) -> dict[str, list[dict[str, str]]]:
+def _split(v: Any) -> list[str]:
+    """A ';'-joined cell as a list (empty when missing)."""
+    return [] if _missing(v) else _list_cell(str(v))
+
+
+def _list_cell(text: str) -> list[str]:
+    """A multi-value cell as a list, whichever way it is joined: a JSON list, '|' or ';'."""
+    text = text.strip()
+    if text.startswith("["):
+        try:
+            return [str(v).strip() for v in json.loads(text) if str(v).strip()]
+        except ValueError:
+            pass
+    sep = "|" if "|" in text else ";"
+    return [v.strip() for v in text.split(sep) if v.strip()]
+
+
+def _sections(frames: list[pd.DataFrame], key: str) -> dict[str, list[dict[str, str]]]:
     """{key value: sorted unique [{source_id, section}]} over the claim tables."""
     out: dict[str, set] = {}
     for df in frames:
@@ -388,7 +401,7 @@ def events_geojson(events: pd.DataFrame, event_places: pd.DataFrame,
     ('FeatureCollection', True)
     """
     frames = [event_places] + list((claims or {}).values())
-    sections = _sections(frames, "event_id", "section")
+    sections = _sections(frames, "event_id")
     linked: dict[str, list[str]] = {}
     for e, p in zip(event_places["event_id"], event_places["place_id"]):
         if not _missing(p) and str(p) not in linked.setdefault(str(e), []):
@@ -400,7 +413,6 @@ def events_geojson(events: pd.DataFrame, event_places: pd.DataFrame,
         if lat is not None and lon is not None:
             geometry = {"type": "Point", "coordinates": [round(float(lon), 4), round(float(lat), 4)]}
         eid = str(ev["event_id"])
-        split = lambda v: [s for s in str(v).split(";") if s] if not _missing(v) else []  # noqa: E731
         props = {
             "event_id": eid, "name": _py(ev.get("name")), "event_type": _py(ev.get("event_type")),
             "parent_event_id": _py(ev.get("parent_event_id")),
@@ -411,8 +423,8 @@ def events_geojson(events: pd.DataFrame, event_places: pd.DataFrame,
             "place_id": _py(ev.get("place_id")), "place_precision": _py(ev.get("place_precision")),
             "places": linked.get(eid, []),
             "attacker": _py(ev.get("attacker")), "defender": _py(ev.get("defender")),
-            "winner": _py(ev.get("winner")), "disputed": split(ev.get("disputed")),
-            "sources": split(ev.get("sources")), "source_sections": sections.get(eid, []),
+            "winner": _py(ev.get("winner")), "disputed": _split(ev.get("disputed")),
+            "sources": _split(ev.get("sources")), "source_sections": sections.get(eid, []),
         }
         features.append({"type": "Feature", "id": eid, "geometry": geometry, "properties": props})
     return {"type": "FeatureCollection", "features": features}
@@ -487,14 +499,14 @@ def places_lpf(places: pd.DataFrame, event_places: pd.DataFrame, sources: pd.Dat
         pid = str(p["place_id"])
         aliases = p.get("aliases")
         if isinstance(aliases, str):
-            aliases = [a for a in aliases.split("; ") if a]
+            aliases = _list_cell(aliases)
         elif aliases is None or (not isinstance(aliases, list) and _missing(aliases)):
             aliases = []
         names = []
         for n in [str(p["name"])] + [str(a) for a in aliases]:
             cites = sorted(spelled.get((pid, name_key(n)), ()), key=lambda t: (t[0], t[1] or ""))
             names.append({"toponym": n, "citations": [_citation(src.get(s), s, sec) for s, sec in cites]})
-        countries = [c.strip() for c in str(p.get("modern_country") or "").split(";") if c.strip()]
+        countries = [] if _missing(p.get("modern_country")) else _list_cell(str(p.get("modern_country")))
         kind = _py(p.get("kind"))
         precision = _py(p.get("precision"))
         feature: dict[str, Any] = {
