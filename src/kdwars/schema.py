@@ -29,7 +29,7 @@ MILITARY_TYPES = ("war", "campaign", "invasion", "battle", "siege", "city-captur
 CONTEST_TYPES = MILITARY_TYPES
 MEASURES = (
     "strength", "killed", "wounded", "captured", "losses", "livestock-taken", "migrants",
-    "hostages", "tribute",
+    "hostages", "tribute", "subjects",
 )
 UNITS = (
     "men", "people", "families", "yurts", "kibitkas", "horses", "camels", "cattle", "head",
