@@ -125,6 +125,16 @@ def test_force_ratio_counts_coalitions():
     assert camps.loc["a", "larger"] == "kazakh"
 
 
+def test_date_disagreements_leave_out_refinements():
+    dates = pd.DataFrame({"claim_id": ["a1", "a2", "b1", "b2"], "event_id": ["a", "a", "b", "b"],
+                          "as_written": ["1643", "1644", "1645–1646", "1646"],
+                          "year_start": [1643, 1644, 1645, 1646], "year_end": [1643, 1644, 1646, 1646],
+                          "source_id": ["s1", "s2", "s1", "s2"], "section": ["x"] * 4, "attributed_to": [None] * 4})
+    events = pd.DataFrame({"event_id": ["a", "b"], "name": ["A", "B"], "disputed": ["date", None]})
+    out = A.date_disagreements(dates, events)
+    assert set(out["event_id"]) == {"a"} and set(out["spread"]) == {1}
+
+
 def test_disagreeing_pairs_and_matrix():
     dates = pd.DataFrame({"claim_id": ["x", "y", "z"], "event_id": ["a", "a", "a"], "year_start": [1729, 1729, 1729],
                           "year_end": [1729, 1730, 1729], "source_id": ["s1", "s1", "s2"],

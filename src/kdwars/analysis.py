@@ -917,12 +917,14 @@ def city_control(events: pd.DataFrame, event_places: pd.DataFrame, cities: Itera
 
 
 def date_disagreements(event_dates: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
-    """Events whose sources date them differently, with the spread in years.
+    """Events whose dating is disputed, with every date claim and the spread in years.
 
-    One row per date claim of a disputed event; ``spread`` is the distance in
-    years between the earliest start and the latest end over the event's claims.
-    An event is disputed when its claims give more than one distinct
-    (``year_start``, ``year_end``) pair.
+    One row per date claim of an event disputed on its date: claims that conflict
+    (they cannot both be true, :func:`kdwars.claim_relations`) or a disagreement an
+    article states (Moiseev against Kadyrbaev on Anrakai). Claims that merely refine
+    each other ("1645–1646" and "1646") do not make a dispute. ``spread`` is the
+    distance in years between the earliest start and the latest end over the
+    event's claims.
 
     Parameters
     ----------
@@ -931,7 +933,7 @@ def date_disagreements(event_dates: pd.DataFrame, events: pd.DataFrame) -> pd.Da
         ``as_written``, ``year_start``, ``year_end``, ``source_id``, ``section``
         and ``attributed_to``).
     events : pandas.DataFrame
-        From :func:`kdwars.load_events` (needs ``event_id`` and ``name``).
+        From :func:`kdwars.load_events` (needs ``event_id``, ``name`` and ``disputed``).
 
     Returns
     -------
@@ -941,10 +943,11 @@ def date_disagreements(event_dates: pd.DataFrame, events: pd.DataFrame) -> pd.Da
         sorted by ``spread`` (largest first), then ``event_id`` and
         ``year_start``. Input of :func:`kdwars.plot_date_claims`.
     """
+    _need(events, ["event_id", "name", "disputed"], "date_disagreements")
     d = event_dates.copy()
-    env = d.groupby("event_id").agg(n=("claim_id", "count"), y0=("year_start", "min"), y1=("year_end", "max"),
-                                    k=("year_start", lambda s: len(set(zip(s, d.loc[s.index, "year_end"])))))
-    disputed = env[env["k"] > 1].index
+    env = d.groupby("event_id").agg(y0=("year_start", "min"), y1=("year_end", "max"))
+    aspects = events.set_index("event_id")["disputed"].fillna("").astype(str).str.split(";")
+    disputed = [e for e, a in aspects.items() if "date" in a]
     out = d[d["event_id"].isin(disputed)].copy()
     out["spread"] = out["event_id"].map(env["y1"] - env["y0"])
     out["name"] = out["event_id"].map(events.set_index("event_id")["name"])
