@@ -141,7 +141,9 @@ def test_disagreeing_pairs_and_matrix():
                           "attributed_to": ["Moiseev", "Kadyrbaev", None]})
     outcomes = pd.DataFrame({"event_id": ["w", "w"], "winner": ["kazakh", "dzungar"], "source_id": ["s1", "s1"],
                              "attributed_to": ["Kadyrbaev", "Barthold"]})
-    pairs = A.disagreeing_pairs(dates, outcomes, claims([]))
+    conflicts = A.disagreeing_pairs(dates, outcomes, claims([]))
+    assert set(zip(conflicts["aspect"], conflicts["witness_a"])) == {("outcome", "s1 (Barthold)")}
+    pairs = A.disagreeing_pairs(dates, outcomes, claims([]), relations=("conflicts", "refines", "overlaps"))
     got = set(zip(pairs["aspect"], pairs["witness_a"], pairs["witness_b"]))
     assert got == {("date", "s1 (Kadyrbaev)", "s1 (Moiseev)"), ("date", "s1 (Kadyrbaev)", "s2"),
                    ("outcome", "s1 (Barthold)", "s1 (Kadyrbaev)")}

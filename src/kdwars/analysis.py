@@ -1087,13 +1087,15 @@ def _witness(source_id, attributed_to) -> str:
 
 
 def disagreeing_pairs(event_dates: pd.DataFrame, event_outcomes: pd.DataFrame,
-                      casualties: pd.DataFrame) -> pd.DataFrame:
-    """Which sources (and historians) contradict which: one row per pair of claims that differ.
+                      casualties: pd.DataFrame, relations: tuple[str, ...] = ("conflicts",)) -> pd.DataFrame:
+    """Which sources (and historians) contradict which: one row per pair of claims that conflict.
 
-    Compares, within each event, date claims (by their span of years), outcome
-    claims (by winner) and figure claims of the same side, measure, unit and
-    kind (by bounds and qualitative word). A witness is the source id, with the
-    historian or reporter in brackets when the article attributes the claim.
+    Compares, within each event, date claims, outcome claims (by winner) and
+    figure claims of the same side, measure, unit and kind, and keeps the pairs
+    whose relation (:func:`kdwars.claim_relations`) is in ``relations`` — by
+    default only conflicts, so that a claim that merely narrows another is not
+    counted as a disagreement. A witness is the source id, with the historian or
+    reporter in brackets when the article attributes the claim.
     Returns ``aspect``, ``event_id``, ``witness_a``, ``witness_b``,
     ``value_a``, ``value_b``, with ``witness_a`` < ``witness_b``.
 
@@ -1109,6 +1111,9 @@ def disagreeing_pairs(event_dates: pd.DataFrame, event_outcomes: pd.DataFrame,
         From :func:`kdwars.load_casualties` (needs ``event_id``, ``side``,
         ``measure``, ``unit``, ``kind``, ``low``, ``high``, ``qualitative``,
         ``source_id`` and ``attributed_to``).
+    relations : tuple of str, default ("conflicts",)
+        Relations that count as a disagreement; add ``"refines"`` and
+        ``"overlaps"`` to list every pair of claims that differ at all.
 
     Returns
     -------
@@ -1129,24 +1134,32 @@ def disagreeing_pairs(event_dates: pd.DataFrame, event_outcomes: pd.DataFrame,
     ['date', 'figures', 'outcome']
     >>> A.disagreement_matrix(pairs)  # doctest: +SKIP
     """
+    from .relations import _figure_relation, date_interval, interval_relation
+
     rows = []
 
-    def compare(df: pd.DataFrame, aspect: str, keys: list[str], value) -> None:
+    def compare(df: pd.DataFrame, aspect: str, keys: list[str], value, relate) -> None:
         for key, g in df.groupby(keys, dropna=False):
-            recs = [(_witness(r.source_id, r.attributed_to), value(r)) for r in g.itertuples()]
+            recs = list(g.itertuples())
             for i in range(len(recs)):
                 for j in range(i + 1, len(recs)):
-                    (wa, va), (wb, vb) = sorted([recs[i], recs[j]])
-                    if va != vb and wa != wb:
-                        rows.append({"aspect": aspect, "event_id": key if isinstance(key, str) else key[0],
-                                     "witness_a": wa, "witness_b": wb, "value_a": va, "value_b": vb})
+                    a, b = recs[i], recs[j]
+                    wa, wb = _witness(a.source_id, a.attributed_to), _witness(b.source_id, b.attributed_to)
+                    if wa == wb or relate(a, b) not in relations:
+                        continue
+                    (wa, va), (wb, vb) = sorted([(wa, value(a)), (wb, value(b))])
+                    rows.append({"aspect": aspect, "event_id": key if isinstance(key, str) else key[0],
+                                 "witness_a": wa, "witness_b": wb, "value_a": va, "value_b": vb})
 
-    compare(event_dates, "date", ["event_id"], lambda r: f"{r.year_start}–{r.year_end}")
-    compare(event_outcomes.dropna(subset=["winner"]), "outcome", ["event_id"], lambda r: r.winner)
+    compare(event_dates, "date", ["event_id"], lambda r: f"{r.year_start}–{r.year_end}",
+            lambda a, b: interval_relation(date_interval(a), date_interval(b)))
+    compare(event_outcomes.dropna(subset=["winner"]), "outcome", ["event_id"], lambda r: r.winner,
+            lambda a, b: "same" if a.winner == b.winner else "conflicts")
     c = casualties.assign(kind=casualties["kind"].astype("object").fillna(""),
                           unit=casualties["unit"].astype("object").fillna(""))
     compare(c, "figures", ["event_id", "side", "measure", "unit", "kind"],
-            lambda r: f"{r.low}–{r.high}" if pd.notna(r.low) or pd.notna(r.high) else str(r.qualitative))
+            lambda r: f"{r.low}–{r.high}" if pd.notna(r.low) or pd.notna(r.high) else str(r.qualitative),
+            _figure_relation)
     out = pd.DataFrame(rows, columns=["aspect", "event_id", "witness_a", "witness_b", "value_a", "value_b"])
     return out.drop_duplicates().reset_index(drop=True)
 
