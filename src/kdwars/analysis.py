@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from .reconcile import reconcile
-from .schema import MILITARY_TYPES
+from .vocab import COMMAND_ROLES, EVENT_CATEGORIES, EVENT_CATEGORY_ORDER, MAIN_SIDES, MILITARY_TYPES
 
 __all__ = [
     "phase_order", "by_phase", "by_region", "events_per_decade", "upper_hand", "phase_crosswalk",
@@ -22,19 +22,6 @@ __all__ = [
     "outcome_disagreements", "claims_per_source", "coverage_matrix", "severity_by_phase",
     "force_ranges", "event_category", "EVENT_CATEGORIES", "disagreeing_pairs", "disagreement_matrix", "phase_results", "displacement_flows", "MAIN_SIDES",
 ]
-
-#: The two belligerents every chart shows first, in this order.
-MAIN_SIDES = ("kazakh", "dzungar")
-
-#: Event types grouped into a few categories (few enough to colour apart).
-EVENT_CATEGORIES = {
-    "battle": "fighting", "siege": "fighting", "raid": "fighting", "city-capture": "fighting",
-    "campaign": "campaign or invasion", "invasion": "campaign or invasion", "war": "war",
-    "embassy": "diplomacy", "treaty": "diplomacy", "protectorate": "diplomacy", "council": "diplomacy",
-    "death": "rulers and captives", "succession": "rulers and captives", "capture-of-person": "rulers and captives",
-    "founding": "rulers and captives", "fortification": "fighting", "displacement": "displacement",
-}
-
 
 def event_category(event_type: pd.Series) -> pd.Series:
     """The category of each event type (:data:`EVENT_CATEGORIES`), as an ordered categorical.
@@ -64,7 +51,7 @@ def event_category(event_type: pd.Series) -> pd.Series:
     >>> event_category(pd.Series(["battle", "treaty"])).tolist()
     ['fighting', 'diplomacy']
     """
-    order = ["fighting", "campaign or invasion", "war", "diplomacy", "rulers and captives", "displacement"]
+    order = list(EVENT_CATEGORY_ORDER)
     unknown = set(event_type.dropna()) - set(EVENT_CATEGORIES)
     if unknown:
         raise ValueError(f"event types without a category: {sorted(unknown)}")
@@ -326,7 +313,6 @@ def phase_crosswalk(events: pd.DataFrame, phases: pd.DataFrame) -> pd.DataFrame:
 
 # --------------------------------------------------------------------------- commanders
 
-COMMAND_ROLES = ("commander", "co-commander")
 
 
 def commander_records(commanders: pd.DataFrame, events: pd.DataFrame, people: pd.DataFrame | None = None,

@@ -15,9 +15,8 @@ from pathlib import Path
 import pandas as pd
 
 from . import _paths
-from .datapackage import columns, dtypes
-from .parse import DATE_PRECISIONS, QUALITATIVE_LEVELS
-from .raw import name_key
+from .datapackage import ORDERED, columns, dtypes
+from .names import name_key
 
 __all__ = [
     "load_events", "load_casualties", "load_commanders", "load_people", "load_places",
@@ -63,10 +62,9 @@ def _read(table: str, directory: str) -> pd.DataFrame:
     expected = columns(table)
     if list(df.columns) != expected:
         raise ValueError(f"{path}: columns {list(df.columns)} differ from the data dictionary {expected}")
-    if table == "casualties":
-        df["qualitative"] = pd.Categorical(df["qualitative"], categories=QUALITATIVE_LEVELS, ordered=True)
-    if "date_precision" in df.columns:
-        df["date_precision"] = pd.Categorical(df["date_precision"], categories=DATE_PRECISIONS, ordered=True)
+    for col, levels in ORDERED.items():
+        if col in df.columns:
+            df[col] = pd.Categorical(df[col], categories=levels, ordered=True)
     return df
 
 

@@ -13,6 +13,8 @@ from typing import Any
 
 import pandas as pd
 
+from . import vocab as V
+
 S, I, N = "string", "integer", "number"
 
 #: table -> (description, primary key, [(field, type, description)], foreign keys)
@@ -164,6 +166,35 @@ TABLE_SPECS: dict[str, tuple[str, list[str] | None, list[tuple[str, str, str]], 
         [("source_id", "sources", "source_id")]),
 }
 
+#: (table, field) -> the vocabulary its values come from (an ``enum`` constraint).
+ENUMS: dict[tuple[str, str], tuple[str, ...]] = {
+    ("sources", "kind"): V.SOURCE_KINDS,
+    ("phases", "scheme"): V.SCHEMES,
+    ("places", "kind"): V.PLACE_KINDS, ("places", "precision"): V.PLACE_PRECISIONS,
+    ("places", "region"): V.REGIONS,
+    ("people", "side"): V.SIDES,
+    ("person_claims", "field"): V.PERSON_FIELDS,
+    ("events", "event_type"): V.EVENT_TYPES, ("events", "date_precision"): V.DATE_PRECISIONS,
+    ("events", "date_basis"): V.BASES, ("events", "region"): V.REGIONS,
+    ("events", "place_precision"): V.EVENT_PLACE_PRECISIONS, ("events", "place_basis"): V.BASES,
+    ("events", "attacker"): V.SIDES, ("events", "defender"): V.SIDES, ("events", "winner"): V.EVENT_WINNERS,
+    ("event_dates", "season"): V.SEASONS, ("event_dates", "date_precision"): V.DATE_PRECISIONS,
+    ("event_dates", "witness"): V.WITNESSES,
+    ("event_outcomes", "winner"): V.WINNERS, ("event_outcomes", "witness"): V.WITNESSES,
+    ("event_places", "role"): V.EVENT_PLACE_ROLES,
+    ("casualties", "side"): V.SIDES, ("casualties", "measure"): V.MEASURES, ("casualties", "kind"): V.KINDS,
+    ("casualties", "unit"): V.UNITS, ("casualties", "qualitative"): V.QUALITATIVE_LEVELS,
+    ("casualties", "precision"): V.FIGURE_PRECISIONS, ("casualties", "witness"): V.WITNESSES,
+    ("commanders", "side"): V.SIDES, ("commanders", "role"): V.ROLES, ("commanders", "fate"): V.FATES,
+    ("commanders", "witness"): V.WITNESSES,
+    ("event_sides", "side"): V.SIDES, ("event_sides", "camp"): V.SIDES, ("event_sides", "role"): V.SIDE_ROLES,
+    ("event_sides", "basis"): V.SIDE_BASES,
+    ("disagreements", "aspect"): V.DISPUTE_ASPECTS,
+    ("claim_relations", "field"): V.RELATION_FIELDS, ("claim_relations", "relation"): V.RELATIONS,
+}
+#: Columns whose vocabulary is ordered (loaded as ordered categoricals).
+ORDERED = {"date_precision": V.DATE_PRECISIONS, "qualitative": V.QUALITATIVE_LEVELS}
+
 _PANDAS = {S: "string", I: "Int64", N: "float64"}
 
 
@@ -190,12 +221,23 @@ def conform(table: str, df: pd.DataFrame) -> pd.DataFrame:
     return df
 
 
+def _field(table: str, name: str, type_: str, description: str) -> dict[str, Any]:
+    out: dict[str, Any] = {"name": name, "type": type_, "description": description}
+    enum = ENUMS.get((table, name))
+    if enum is not None:
+        out["constraints"] = {"enum": list(enum)}
+        if name in ORDERED:
+            out["categories"] = list(enum)
+            out["categoriesOrdered"] = True
+    return out
+
+
 def describe(tables: dict[str, pd.DataFrame] | None = None) -> dict[str, Any]:
     """The Frictionless Data Package descriptor for the processed tables."""
     resources = []
     for name, (desc, pk, fields, fks) in TABLE_SPECS.items():
         schema: dict[str, Any] = {
-            "fields": [{"name": f, "type": t, "description": d} for f, t, d in fields],
+            "fields": [_field(name, f, t, d) for f, t, d in fields],
             "missingValues": [""],
         }
         if pk:

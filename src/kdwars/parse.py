@@ -49,28 +49,7 @@ __all__ = [
     "FIGURE_PRECISIONS",
 ]
 
-#: Ordered scale of qualitative severity words (lowest first).
-QUALITATIVE_LEVELS: tuple[str, ...] = (
-    "light",
-    "moderate",
-    "many",
-    "heavy",
-    "heavier",
-    "very heavy",
-    "catastrophic",
-)
-FIGURE_PRECISIONS: tuple[str, ...] = (
-    "exact",
-    "approximate",
-    "range",
-    "lower-bound",
-    "upper-bound",
-    "vague",
-    "qualitative",
-    "unknown",
-)
-#: Date precision codes, finest first.
-DATE_PRECISIONS: tuple[str, ...] = ("day", "month", "season", "year", "years", "decade", "century")
+from .vocab import DATE_PRECISIONS, FIGURE_PRECISIONS, QUALITATIVE_LEVELS
 
 MIN_YEAR, MAX_YEAR = 1000, 1899
 MAX_FIGURE = 10_000_000
@@ -439,7 +418,7 @@ def _combine(a: DateValue, b: DateValue, how: str) -> DateValue:
     if b.year_end < a.year_start:
         raise ValueError(f"dates in the wrong order ({a.year_start} after {b.year_end})")
     prec = max(a.precision, b.precision, key=_COARSER.__getitem__)
-    if prec in ("day", "month", "season", "year") and (a.year_start != b.year_end) and how == "or":
+    if prec in DATE_PRECISIONS[:4] and (a.year_start != b.year_end) and how == "or":
         prec = "years"
     if prec == "year" and a.year_start != b.year_end:
         prec = "years"
