@@ -171,14 +171,15 @@ def side_outside_vocabulary(raw):
 
 
 @case
-def dispute_without_competing_claims(raw):
+def disagreement_without_its_claims(raw):
     def single_dated(rec):
-        return len(rec["dates"]) == 1 and "date" not in rec.get("disputed", [])
+        return len(rec.get("dates", [])) == 1 and not rec.get("disagreements")
 
     def mutate(rec):
-        rec["disputed"] = list(rec.get("disputed", [])) + ["date"]
+        rec["disagreements"] = [{"aspect": "date", "claims": [rec["dates"][0]["id"], "dnothere1"],
+                                 "note": "A disagreement citing a claim the event does not have."}]
     f, ev = _edit_event(raw, single_dated, mutate)
-    return f, ev, "disputed[", "date", "no competing date claims"
+    return f, ev, "disagreements[0].claims[1]", "dnothere1", "no claim with this id in this event"
 
 
 @case

@@ -217,3 +217,53 @@ class AliasTable:
                 f"{name!r} ({ident})" for ident, name in list(best.items())[:3]
             ) + "?"
         raise KeyError(f"unknown {self.kind} {name!r}{hint}")
+
+
+#: File names allowed directly under the raw directory (besides ``events/*.yaml``).
+RAW_TOP_FILES = ("README.md", "sources.yaml", "phases.yaml", "people.yaml", "places.yaml")
+
+
+def account_for_files(raw_dir: Path, display=str) -> list[Problem]:
+    """Every file under ``raw_dir`` is one the build reads (or the README), inside ``raw_dir``.
+
+    A ``*.yml`` file, a file in a subfolder of ``events/``, any other stray file,
+    or a symlink that leads outside ``raw_dir`` would be skipped silently or read
+    from elsewhere: each is a problem.
+
+    Parameters
+    ----------
+    raw_dir : pathlib.Path
+        The raw records directory.
+    display : callable, optional
+        Turns a path into the name shown in messages.
+
+    Returns
+    -------
+    list of Problem
+        One per stray file or escaping link (empty when all is well).
+    """
+    raw_dir = Path(raw_dir)
+    root = raw_dir.resolve()
+    problems = []
+    for path in sorted(raw_dir.rglob("*")):
+        rel = path.relative_to(raw_dir)
+        if path.is_symlink():
+            target = path.resolve()
+            if target != root and root not in target.parents:
+                problems.append(Problem(display(path), None, None, None, str(target),
+                                        "symlink leads outside the raw directory"))
+                continue
+        if path.is_dir():
+            if rel.parts != ("events",):
+                problems.append(Problem(display(path), None, None, None, None,
+                                        "unexpected folder: raw records are the top-level files and events/*.yaml"))
+            continue
+        if len(rel.parts) == 1 and rel.name in RAW_TOP_FILES:
+            continue
+        if len(rel.parts) == 2 and rel.parts[0] == "events" and rel.suffix == ".yaml" and not rel.name.startswith("."):
+            continue
+        hint = " (rename it to .yaml)" if rel.suffix == ".yml" else ""
+        problems.append(Problem(display(path), None, None, None, None,
+                                f"file is not read by the build{hint}: raw records are sources.yaml, phases.yaml, "
+                                "people.yaml, places.yaml and events/*.yaml"))
+    return problems
