@@ -992,37 +992,73 @@ def _add_conflicts(tables: dict[str, pd.DataFrame]) -> None:
 # --------------------------------------------------------------------------- 7. write
 
 
+class OutputError(OSError):
+    """The processed tables could not be written (the previous set is left as it was)."""
+
+
+#: How long a build waits for another build's lock on the same out folder.
+LOCK_TIMEOUT_S = 120.0
+
+
 def write_tables(tables: dict[str, pd.DataFrame], out_dir: Path) -> None:
-    """Stage 7: write every table and ``datapackage.json`` into ``out_dir`` as one set.
+    """Stage 7: write every table and ``datapackage.json``, switched in as one set.
+
+    The set is written into a new sibling folder (``.<name>.new-*``), checked,
+    and exchanged with ``out_dir`` in one atomic ``renameat2(RENAME_EXCHANGE)``
+    on Linux; readers see the old set or the new one, never a mix. Elsewhere (or
+    on a file system without the call) two renames are used: a reader may then
+    find ``out_dir`` missing for an instant, never mixed, and a build killed
+    between them is repaired by the next one. Builds of the same folder take a
+    lock (``flock`` on its parent folder) and wait for each other; temporary
+    folders left by killed builds are removed.
 
     Parameters
     ----------
     tables : dict of str to pandas.DataFrame
         One DataFrame per name in :data:`TABLES`.
     out_dir : pathlib.Path
-        The processed tables directory (created if missing).
-    """
-    import json
-    import os
-    import shutil
-    import tempfile
+        The processed tables folder (created if missing).
 
-    from .datapackage import conform, describe
+    Raises
+    ------
+    OutputError
+        If the folder cannot be written (read-only, a file, disk full, locked
+        too long): the message names the path and the reason.
+    """
+    from ._atomic import atomic_folder
 
     out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=".kdwars-build-", dir=out_dir))
     try:
-        for name in TABLES:
-            df = conform(name, tables[name])
-            df.to_csv(tmp / f"{name}.csv", index=False, lineterminator="\n", float_format="%.4f")
-        (tmp / "datapackage.json").write_text(
-            json.dumps(describe(tables), indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
-        )
-        for f in sorted(tmp.iterdir()):
-            os.replace(f, out_dir / f.name)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+        with atomic_folder(out_dir, LOCK_TIMEOUT_S) as tmp:
+            write_set(tables, tmp)
+    except OSError as exc:
+        where = exc.filename or out_dir
+        raise OutputError(f"{where}: cannot write the tables: {exc.strerror or exc}") from None
+
+
+def write_set(tables: dict[str, pd.DataFrame], directory: Path) -> None:
+    """Write the CSV tables and their ``datapackage.json`` (with sizes, hashes, row counts) into ``directory``.
+
+    Parameters
+    ----------
+    tables : dict of str to pandas.DataFrame
+        One DataFrame per name in :data:`TABLES`.
+    directory : pathlib.Path
+        An empty folder.
+    """
+    import json
+
+    from .datapackage import conform, describe, file_stats
+
+    stats = {}
+    for name in TABLES:
+        df = conform(name, tables[name])
+        path = directory / f"{name}.csv"
+        df.to_csv(path, index=False, lineterminator="\n", float_format="%.4f")
+        stats[name] = file_stats(path, len(df))
+    (directory / "datapackage.json").write_text(
+        json.dumps(describe(tables, stats), indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
 
 
 # --------------------------------------------------------------------------- the pipeline
@@ -1107,6 +1143,6 @@ def validate(raw_dir: Path) -> BuildReport:
 
 __all__ = [
     "build", "validate", "run_pipeline", "read_files", "validate_records", "resolve_names", "derive_rows",
-    "check_whole", "assemble_tables", "write_tables", "source_rows", "BuildReport", "Problems", "TABLES",
+    "check_whole", "assemble_tables", "write_tables", "write_set", "source_rows", "BuildReport", "OutputError", "Problems", "TABLES",
     "DATE_PRECISIONS",
 ]

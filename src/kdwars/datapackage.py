@@ -203,6 +203,36 @@ def dtypes(table: str) -> dict[str, str]:
     return {name: _PANDAS[t] for name, t, _ in TABLE_SPECS[table][2]}
 
 
+def primary_key(table: str) -> list[str] | None:
+    """A table's primary key columns (None when it has none).
+
+    Parameters
+    ----------
+    table : str
+        A name in :data:`TABLE_SPECS`.
+
+    Returns
+    -------
+    list of str or None
+    """
+    return TABLE_SPECS[table][1]
+
+
+def enums(table: str) -> dict[str, tuple[str, ...]]:
+    """A table's columns with a controlled vocabulary, and that vocabulary.
+
+    Parameters
+    ----------
+    table : str
+        A name in :data:`TABLE_SPECS`.
+
+    Returns
+    -------
+    dict of str to tuple of str
+    """
+    return {f: voc for (t, f), voc in ENUMS.items() if t == table}
+
+
 def columns(table: str) -> list[str]:
     """A table's column names, in order."""
     return [name for name, _, _ in TABLE_SPECS[table][2]]
@@ -232,8 +262,44 @@ def _field(table: str, name: str, type_: str, description: str) -> dict[str, Any
     return out
 
 
-def describe(tables: dict[str, pd.DataFrame] | None = None) -> dict[str, Any]:
-    """The Frictionless Data Package descriptor for the processed tables."""
+def file_stats(path, rows: int) -> dict[str, Any]:
+    """Size, SHA-256 hash and row count of one written table (the descriptor's ``bytes``, ``hash``, ``rows``).
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The CSV file.
+    rows : int
+        Its number of data rows.
+
+    Returns
+    -------
+    dict
+        ``{"bytes": int, "hash": "sha256:<hex>", "rows": int}``.
+    """
+    import hashlib
+
+    data = open(path, "rb").read()
+    return {"bytes": len(data), "hash": "sha256:" + hashlib.sha256(data).hexdigest(), "rows": rows}
+
+
+def describe(tables: dict[str, pd.DataFrame] | None = None,
+             stats: dict[str, dict[str, Any]] | None = None) -> dict[str, Any]:
+    """The Frictionless Data Package descriptor for the processed tables.
+
+    Parameters
+    ----------
+    tables : dict of DataFrame, optional
+        Unused; kept for callers that pass the tables.
+    stats : dict, optional
+        Per table, :func:`file_stats` of its written file: recorded as the
+        resource's ``bytes``, ``hash`` and ``rows`` (checked by the loaders).
+
+    Returns
+    -------
+    dict
+        The ``datapackage.json`` descriptor.
+    """
     resources = []
     for name, (desc, pk, fields, fks) in TABLE_SPECS.items():
         schema: dict[str, Any] = {
@@ -250,6 +316,7 @@ def describe(tables: dict[str, pd.DataFrame] | None = None) -> dict[str, Any]:
         resources.append({
             "name": name.replace("_", "-"), "path": f"{name}.csv", "profile": "tabular-data-resource",
             "format": "csv", "mediatype": "text/csv", "encoding": "utf-8", "description": desc,
+            **(stats or {}).get(name, {}),
             "schema": schema,
         })
     return {
