@@ -726,9 +726,118 @@ def check_whole(ctx: Context, rows: Rows) -> None:
     RawDataError
         Listing every problem found by stages 1–5.
     """
+    by_id = {row["event_id"]: row for row in rows.events}
     _check_parent_cycles(ctx)
-    _check_inferred_bounds(ctx.col, ctx.records.events, {row["event_id"]: row for row in rows.events})
+    _check_inferred_bounds(ctx.col, ctx.records.events, by_id)
+    _check_parent_spans(ctx, by_id)
+    _check_duplicate_claims(ctx)
+    _check_source_sections(ctx)
+    _check_phase_overlaps(ctx)
+    _check_coordinates(ctx)
+    _check_names(ctx)
+    _check_person_claims(ctx)
     ctx.col.raise_if_any()
+
+
+def _check_parent_spans(ctx: Context, rows: dict[str, dict]) -> None:
+    """A child event lies within its parent's years, give or take :data:`vocab.PARENT_SPAN_TOLERANCE_YEARS`."""
+    tol = V.PARENT_SPAN_TOLERANCE_YEARS
+    for r in ctx.records.events:
+        child, parent = rows.get(r.model.event_id), rows.get(r.model.parent or "")
+        if child is None or parent is None:
+            continue
+        if child["year_start"] < parent["year_start"] - tol or child["year_end"] > parent["year_end"] + tol:
+            ctx.col.add(r, r.model.event_id, ("parent",), r.model.parent,
+                        f"the event ({child['year_start']}–{child['year_end']}) lies outside its parent's years "
+                        f"({parent['year_start']}–{parent['year_end']}) by more than {tol} years")
+
+
+def _check_duplicate_claims(ctx: Context) -> None:
+    """The same claim (every field but its id equal) twice in one event."""
+    for r in ctx.records.events:
+        for kind in CLAIM_KINDS:
+            seen: dict[str, int] = {}
+            for j, c in enumerate(getattr(r.model, kind)):
+                key = repr(sorted(c.model_dump(exclude={"id"}).items()))
+                if key in seen:
+                    ctx.col.add(r, r.model.event_id, (kind, j), c.id,
+                                f"the same claim as {kind}[{seen[key]}] under another id: remove one")
+                else:
+                    seen[key] = j
+
+
+def _check_source_sections(ctx: Context) -> None:
+    for r in ctx.records.sources:
+        seen: set[str] = set()
+        for j, sec in enumerate(r.model.sections):
+            if sec in seen:
+                ctx.col.add(r, r.model.source_id, ("sections", j), sec, "section listed twice")
+            seen.add(sec)
+
+
+def _check_phase_overlaps(ctx: Context) -> None:
+    """Phases of one scheme do not overlap (an event's phase would depend on their order)."""
+    by_scheme: dict[str, list[_Rec]] = defaultdict(list)
+    for r in ctx.records.phases:
+        by_scheme[r.model.scheme].append(r)
+    for recs in by_scheme.values():
+        recs = sorted(recs, key=lambda r: (r.model.start_year, r.model.end_year))
+        for a, b in zip(recs, recs[1:]):
+            if b.model.start_year <= a.model.end_year:
+                ctx.col.add(b, b.model.phase_id, ("start_year",), b.model.start_year,
+                            f"overlaps phase {a.model.phase_id!r} ({a.model.start_year}–{a.model.end_year}) "
+                            f"of the same scheme")
+
+
+def _check_coordinates(ctx: Context) -> None:
+    """A place's point lies in its region's box (:data:`vocab.REGION_BOUNDS`, widened by the tolerance)."""
+    tol = V.REGION_TOLERANCE_DEG
+    for r in ctx.records.places:
+        m = r.model
+        lon0, lat0, lon1, lat1 = V.REGION_BOUNDS[m.region]
+        if not (lon0 - tol <= m.lon <= lon1 + tol and lat0 - tol <= m.lat <= lat1 + tol):
+            ctx.col.add(r, m.place_id, ("lat",), f"{m.lat}, {m.lon}",
+                        f"outside region {m.region!r} (lon {lon0}–{lon1}, lat {lat0}–{lat1}, ±{tol}°)")
+
+
+def _check_names(ctx: Context) -> None:
+    """Names and aliases: one script each (no look-alike letters), no list separator."""
+    for recs, id_attr in ((ctx.records.people, "person_id"), (ctx.records.places, "place_id")):
+        for r in recs:
+            rid = getattr(r.model, id_attr)
+            for loc, name in [(("name",), r.model.name)] + [(("aliases", j), a) for j, a in enumerate(r.model.aliases)]:
+                scripts = _scripts(name)
+                if len(scripts) > 1:
+                    ctx.col.add(r, rid, loc, name, f"mixes scripts ({', '.join(sorted(scripts))}): "
+                                "a look-alike letter from another alphabet?")
+            for j, v in list(enumerate(r.model.aliases)) + list(enumerate(getattr(r.model, "identity_uncertain_with", []))):
+                if V.LIST_SEPARATOR in v:
+                    field_ = "aliases" if v in r.model.aliases else "identity_uncertain_with"
+                    ctx.col.add(r, rid, (field_, j), v,
+                                f"holds the list separator {V.LIST_SEPARATOR!r} of the CSV tables: split it")
+
+
+def _scripts(text: str) -> set[str]:
+    import unicodedata
+
+    out = set()
+    for ch in text:
+        if ch.isalpha():
+            name = unicodedata.name(ch, "")
+            out.add(name.split(" ")[0] if name else "UNKNOWN")
+    return out
+
+
+def _check_person_claims(ctx: Context) -> None:
+    """A person's ``fate`` claim is in the fate vocabulary; joined values hold no list separator."""
+    for r in ctx.records.people:
+        for j, c in enumerate(r.model.claims):
+            if c.field == "fate" and c.value not in V.FATES:
+                ctx.col.add(r, r.model.person_id, ("claims", j, "value"), c.value,
+                            f"not in the vocabulary: expected {' or '.join(V.FATES)}")
+            elif c.field in ("juz", "fate") and V.LIST_SEPARATOR in c.value:
+                ctx.col.add(r, r.model.person_id, ("claims", j, "value"), c.value,
+                            f"holds the list separator {V.LIST_SEPARATOR!r}: one value per claim")
 
 
 def _check_parent_cycles(ctx: Context) -> None:
