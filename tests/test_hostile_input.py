@@ -171,15 +171,12 @@ def side_outside_vocabulary(raw):
 
 
 @case
-def disagreement_without_its_claims(raw):
-    def single_dated(rec):
-        return len(rec.get("dates", [])) == 1 and not rec.get("disagreements")
-
+def disagreement_citing_an_unknown_claim(raw):
     def mutate(rec):
-        rec["disagreements"] = [{"aspect": "date", "claims": [rec["dates"][0]["id"], "dnothere1"],
-                                 "note": "A disagreement citing a claim the event does not have."}]
-    f, ev = _edit_event(raw, single_dated, mutate)
-    return f, ev, "disagreements[0].claims[1]", "dnothere1", "no claim with this id in this event"
+        rec["disagreements"] = [{"aspect": "date", "claims": [rec["dates"][0]["id"], "d00000000"],
+                                 "note": "made-up disagreement"}]
+    f, ev = _edit_event(raw, lambda r: bool(r.get("dates")), mutate)
+    return f, ev, "disagreements[0].claims[1]", "d00000000", "no claim with this id"
 
 
 @case

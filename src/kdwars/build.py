@@ -1090,7 +1090,8 @@ def _add_conflicts(tables: dict[str, pd.DataFrame]) -> None:
     ev = tables["events"]
 
     def merged(row) -> str | None:
-        aspects = set(filter(None, str(row.disputed or "").split(";"))) | conflicts.get(row.event_id, set())
+        stated = row.disputed if isinstance(row.disputed, str) else ""  # pandas 3 turns None into NaN
+        aspects = set(filter(None, stated.split(V.LIST_SEPARATOR))) | conflicts.get(row.event_id, set())
         order = list(V.DISPUTE_ASPECTS)
         return ";".join(sorted(aspects, key=order.index)) or None
 

@@ -20,7 +20,8 @@ Dates are compared as month intervals: a month claim covers its month, a season 
 three months (winter: December to February), anything else its years from January to
 December; a claim qualified "about"/"around" is widened by one year on each side, and
 "early", "mid" or "late" in a decade or century by the whole decade or century (their
-edges are vague).
+edges are vague). A range between months of two different years ("December 1729 to
+January 1730") is compared by its years, since the tables keep only its first month.
 Figures are compared within one side × measure × kind × unit, as closed ranges where an
 open end ("more than 30,000") is unbounded; "Unknown" is not compared. Outcomes compare
 their winners (claims that only give a phrase are not compared). Places compare the
