@@ -379,7 +379,12 @@ def assign_phase(ctx: Context, scheme: str, year: int, explicit: str | None, rec
     if not cands:
         ctx.col.add(rec, rid, ("dates",), year, f"year {year} lies in no {scheme} phase")
         return None
-    return max(cands, key=lambda p: p.start_year).phase_id
+    if len(cands) > 1:
+        ids = " and ".join(p.phase_id for p in sorted(cands, key=lambda p: p.start_year))
+        ctx.col.add(rec, rid, ("dates",), year,
+                    f"year {year} is the boundary of {scheme} phases {ids}: name the phase ({scheme}: ...)")
+        return None
+    return cands[0].phase_id
 
 
 # --------------------------------------------------------------------------- 4. derive rows
@@ -776,17 +781,22 @@ def _check_source_sections(ctx: Context) -> None:
 
 
 def _check_phase_overlaps(ctx: Context) -> None:
-    """Phases of one scheme do not overlap (an event's phase would depend on their order)."""
+    """Phases of one scheme overlap by at most a shared boundary year (as the older overview's stages do).
+
+    An event dated to a shared year must name its phase (see :func:`assign_phase`),
+    so no event moves silently with the order of the phases.
+    """
     by_scheme: dict[str, list[_Rec]] = defaultdict(list)
     for r in ctx.records.phases:
         by_scheme[r.model.scheme].append(r)
     for recs in by_scheme.values():
         recs = sorted(recs, key=lambda r: (r.model.start_year, r.model.end_year))
         for a, b in zip(recs, recs[1:]):
-            if b.model.start_year <= a.model.end_year:
+            shared = a.model.end_year - b.model.start_year + 1
+            if shared > 1 or (shared == 1 and b.model.end_year <= a.model.end_year):
                 ctx.col.add(b, b.model.phase_id, ("start_year",), b.model.start_year,
                             f"overlaps phase {a.model.phase_id!r} ({a.model.start_year}–{a.model.end_year}) "
-                            f"of the same scheme")
+                            f"of the same scheme by {shared} years (at most one shared boundary year)")
 
 
 def _check_coordinates(ctx: Context) -> None:
@@ -824,7 +834,8 @@ def _scripts(text: str) -> set[str]:
     for ch in text:
         if ch.isalpha():
             name = unicodedata.name(ch, "")
-            out.add(name.split(" ")[0] if name else "UNKNOWN")
+            if not name.startswith(("MODIFIER", "COMBINING")):  # script-neutral: Uzbek oʻ, ...
+                out.add(name.split(" ")[0] if name else "UNKNOWN")
     return out
 
 

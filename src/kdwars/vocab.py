@@ -72,6 +72,7 @@ REGIONS: tuple[str, ...] = (
     "jetisu", "chu-talas", "syr-darya", "tashkent-oasis", "fergana", "transoxiana", "khwarezm",
     "central-kazakhstan", "northern-kazakhstan", "western-kazakhstan", "irtysh-altai",
     "dzungaria", "tian-shan", "tarim", "mongolia", "siberia", "volga", "tibet", "china", "pamir",
+    "european-russia", "khorasan",
 )
 #: Participant roles (event × person).
 ROLES: tuple[str, ...] = (
@@ -155,6 +156,8 @@ REGION_BOUNDS: dict[str, tuple[float, float, float, float]] = {
     "tibet": (78.0, 27.0, 100.0, 37.0),
     "china": (95.0, 20.0, 125.0, 45.0),
     "pamir": (70.0, 36.0, 76.0, 40.0),
+    "european-russia": (27.0, 44.0, 60.0, 66.0),
+    "khorasan": (55.0, 30.0, 71.0, 38.5),
 }
 REGION_TOLERANCE_DEG = 1.0
 
