@@ -952,10 +952,10 @@ def people_rows(ctx: Context, rows: Rows) -> list[dict]:
         fates[r.model.person_id].update(c.value for c in r.model.claims if c.field == "fate")
     sep = V.LIST_SEPARATOR
     return [{
-        "person_id": m.person_id, "name": m.name, "aliases": "; ".join(m.aliases), "side": m.side,
-        "title": m.title, "juz": "|".join(sorted({c.value for c in m.claims if c.field == "juz"})) or None,
-        "died": m.died, "fate": "|".join(sorted(fates.get(m.person_id, ()))) or None,
-        "identity_uncertain_with": "; ".join(m.identity_uncertain_with) or None,
+        "person_id": m.person_id, "name": m.name, "aliases": sep.join(m.aliases), "side": m.side,
+        "title": m.title, "juz": sep.join(sorted({c.value for c in m.claims if c.field == "juz"})) or None,
+        "died": m.died, "fate": sep.join(sorted(fates.get(m.person_id, ()))) or None,
+        "identity_uncertain_with": sep.join(m.identity_uncertain_with) or None,
         "n_events": n_events.get(m.person_id, 0), "note": m.note,
     } for m in (r.model for r in ctx.records.people)]
 
@@ -963,7 +963,7 @@ def people_rows(ctx: Context, rows: Rows) -> list[dict]:
 def place_rows(places: list[_Rec]) -> list[dict]:
     """Rows of ``places.csv``."""
     return [{
-        "place_id": m.place_id, "name": m.name, "aliases": "; ".join(m.aliases),
+        "place_id": m.place_id, "name": m.name, "aliases": V.LIST_SEPARATOR.join(m.aliases),
         "kind": m.kind, "lat": round(m.lat, 4), "lon": round(m.lon, 4), "precision": m.precision,
         "region": m.region, "modern_country": m.modern_country, "note": m.note,
     } for m in (r.model for r in places)]

@@ -17,8 +17,9 @@ from pathlib import Path
 import pandas as pd
 
 from . import _paths
-from .datapackage import ORDERED, columns, dtypes, enums, primary_key
+from .datapackage import ORDERED, columns, dtypes, enums, list_columns, primary_key
 from .names import name_key
+from .vocab import LIST_SEPARATOR
 
 __all__ = [
     "load_events", "load_casualties", "load_commanders", "load_people", "load_places",
@@ -152,16 +153,16 @@ def _parse(path: Path, table: str, data: bytes, resource: dict) -> pd.DataFrame:
     for col, levels in ORDERED.items():
         if col in df.columns:
             df[col] = pd.Categorical(df[col], categories=levels, ordered=True)
+    for col in list_columns(table):
+        df[col] = pd.Series([v.split(LIST_SEPARATOR) if isinstance(v, str) else [] for v in df[col]],
+                            index=df.index, dtype=object)
     return df
 
 
 def _load(table: str) -> pd.DataFrame:
-    return _read(table, str(data_dir())).copy()
-
-
-def _with_alias_lists(df: pd.DataFrame) -> pd.DataFrame:
-    """Turn the '; '-joined ``aliases`` column into lists (empty list when none)."""
-    df["aliases"] = [[a for a in str(v).split("; ") if a] if pd.notna(v) else [] for v in df["aliases"]]
+    df = _read(table, str(data_dir())).copy()
+    for col in list_columns(table):  # fresh lists: a caller's edit never reaches the cache
+        df[col] = [list(v) for v in df[col]]
     return df
 
 
@@ -171,7 +172,8 @@ def load_events() -> pd.DataFrame:
     Columns: ``event_id``, ``name``, ``event_type``, ``parent_event_id``,
     ``year_start``, ``year_end``, ``date_text``, ``date_precision``, ``period``,
     ``stage``, ``place_id``, ``region``, ``lat``, ``lon``, ``attacker``,
-    ``defender``, ``winner``, ``disputed``, ``n_claims``, ``summary``, ``sources``.
+    ``defender``, ``winner``, ``disputed`` (list of aspects, empty when none),
+    ``n_claims``, ``summary``, ``sources`` (list of source ids).
     ``year_start``/``year_end`` span every source's date; ``winner`` is
     ``disputed`` when sources name different winners.
 
@@ -279,9 +281,11 @@ def load_people() -> pd.DataFrame:
     -------
     pandas.DataFrame
         Columns ``person_id``, ``name``, ``aliases`` (list of str, empty when
-        none), ``side``, ``title``, ``juz`` (``'|'`` between values when sources
-        differ), ``died`` (as written), ``fate`` (KIA and/or POW),
-        ``identity_uncertain_with``, ``n_events`` (``Int64``), ``note``.
+        none), ``side``, ``title``, ``juz`` (list: two values when sources
+        differ), ``died`` (as written), ``fate`` (list: KIA and/or POW),
+        ``identity_uncertain_with`` (list of person ids), ``n_events``
+        (``Int64``), ``note``. Every multi-value column is a list (empty when
+        none).
 
     Raises
     ------
@@ -291,7 +295,7 @@ def load_people() -> pd.DataFrame:
     ValueError
         If the file's columns differ from the data dictionary.
     """
-    return _with_alias_lists(_load("people"))
+    return _load("people")
 
 
 def load_places() -> pd.DataFrame:
@@ -313,7 +317,7 @@ def load_places() -> pd.DataFrame:
     ValueError
         If the file's columns differ from the data dictionary.
     """
-    return _with_alias_lists(_load("places"))
+    return _load("places")
 
 
 def load_phases(scheme: str | None = None) -> pd.DataFrame:
@@ -519,7 +523,7 @@ def load_disagreements() -> pd.DataFrame:
     -------
     pandas.DataFrame
         Columns ``event_id``, ``aspect`` (date, place, outcome, figures,
-        participants, route, terms), ``claims`` (claim ids, ';'-separated) and
+        participants, route, terms), ``claims`` (list of claim ids) and
         ``note`` (what they disagree on, in our words). Conflicts that the claims
         show by themselves are in :func:`load_claim_relations`.
 
@@ -578,7 +582,7 @@ def _alias_index(table: str, id_col: str, directory: str) -> dict[str, str]:
 def _build_alias_index(df: pd.DataFrame, id_col: str) -> dict[str, str]:
     index: dict[str, str] = {}
     for ident, name, aliases in zip(df[id_col], df["name"], df["aliases"]):
-        for n in [name] + ([a for a in str(aliases).split("; ")] if pd.notna(aliases) else []):
+        for n in [name, *aliases]:
             if n:
                 index[name_key(n)] = ident
     return index

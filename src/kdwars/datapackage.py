@@ -15,7 +15,9 @@ import pandas as pd
 
 from . import vocab as V
 
-S, I, N = "string", "integer", "number"
+S, I, N, L = "string", "integer", "number", "list"
+#: How a multi-value column is described: the one separator, and what the loaders return.
+_LIST = f"; a list ('{V.LIST_SEPARATOR}' between values in the CSV; the loaders return a Python list)"
 
 #: table -> (description, primary key, [(field, type, description)], foreign keys)
 TABLE_SPECS: dict[str, tuple[str, list[str] | None, list[tuple[str, str, str]], list[tuple[str, str, str]]]] = {
@@ -35,7 +37,7 @@ TABLE_SPECS: dict[str, tuple[str, list[str] | None, list[tuple[str, str, str]], 
     "places": (
         "Gazetteer: every place named in the sources, with WGS84 coordinates.", ["place_id"],
         [("place_id", S, "Stable slug"), ("name", S, "Display name"),
-         ("aliases", S, "Every spelling used in the sources, '; '-separated"),
+         ("aliases", L, "Every spelling used in the sources" + _LIST),
          ("kind", S, "city, river, lake, mountains, region, ..."), ("lat", N, "Latitude (WGS84)"),
          ("lon", N, "Longitude (WGS84)"),
          ("precision", S, "exact site, approximate (±50 km), or centroid of a river/lake/region"),
@@ -44,10 +46,10 @@ TABLE_SPECS: dict[str, tuple[str, list[str] | None, list[tuple[str, str, str]], 
     "people": (
         "Everyone who commands, rules, negotiates, is captured or killed in the sources.", ["person_id"],
         [("person_id", S, "Stable slug"), ("name", S, "Display name"),
-         ("aliases", S, "Every spelling used in the sources, '; '-separated"), ("side", S, "Side slug"),
-         ("title", S, "khan, khong-tayiji, batyr, ..."), ("juz", S, "Jüz led, per the sources ('|' = sources differ)"),
-         ("died", S, "Year of death as written"), ("fate", S, "KIA and/or POW in any event"),
-         ("identity_uncertain_with", S, "person_ids the sources may confuse with this one"),
+         ("aliases", L, "Every spelling used in the sources" + _LIST), ("side", S, "Side slug"),
+         ("title", S, "khan, khong-tayiji, batyr, ..."), ("juz", L, "Jüz led, per the sources (two values: sources differ)" + _LIST),
+         ("died", S, "Year of death as written"), ("fate", L, "KIA and/or POW in any event" + _LIST),
+         ("identity_uncertain_with", L, "person_ids the sources may confuse with this one" + _LIST),
          ("n_events", I, "Number of event participations"), ("note", S, "Our note")], []),
     "person_claims": (
         "Attributes of people that the sources state (jüz, fate, death), one row per claim.", None,
@@ -77,10 +79,10 @@ TABLE_SPECS: dict[str, tuple[str, list[str] | None, list[tuple[str, str, str]], 
          ("place_note", S, "For an inferred place: why it is placed there"),
          ("attacker", S, "Attacking side"), ("defender", S, "Defending side"),
          ("winner", S, "Contests only: side slug, inconclusive, disputed (sources differ) or unknown"),
-         ("disputed", S, "What the sources disagree on (conflicting claims or a stated disagreement): "
-          "date;place;outcome;figures;participants;route;terms"),
+         ("disputed", L, "What the sources disagree on (conflicting claims or a stated disagreement): "
+          "date, place, outcome, figures, participants, route, terms" + _LIST),
          ("n_claims", I, "Number of claims about the event"), ("summary", S, "Our summary"),
-         ("sources", S, "Source ids with claims about the event, ';'-separated")],
+         ("sources", L, "Source ids with claims about the event" + _LIST)],
         [("place_id", "places", "place_id"), ("parent_event_id", "events", "event_id")]),
     "event_dates": (
         "Date claims, one row per source (and historian) dating an event.", ["claim_id"],
@@ -146,7 +148,7 @@ TABLE_SPECS: dict[str, tuple[str, list[str] | None, list[tuple[str, str, str]], 
     "disagreements": (
         "Disagreements the articles state or imply, each backed by the claims that disagree.", None,
         [("event_id", S, "Event"), ("aspect", S, "date, place, outcome, figures, participants, route, terms"),
-         ("claims", S, "Claim ids that disagree, ';'-separated"), ("note", S, "What they disagree on (our words)")],
+         ("claims", L, "Claim ids that disagree" + _LIST), ("note", S, "What they disagree on (our words)")],
         [("event_id", "events", "event_id")]),
     "claim_relations": (
         "Every pair of date, figure, outcome or site claims on one event: same, refines, overlaps or "
@@ -195,12 +197,27 @@ ENUMS: dict[tuple[str, str], tuple[str, ...]] = {
 #: Columns whose vocabulary is ordered (loaded as ordered categoricals).
 ORDERED = {"date_precision": V.DATE_PRECISIONS, "qualitative": V.QUALITATIVE_LEVELS}
 
-_PANDAS = {S: "string", I: "Int64", N: "float64"}
+_PANDAS = {S: "string", I: "Int64", N: "float64", L: "string"}
 
 
 def dtypes(table: str) -> dict[str, str]:
     """pandas dtypes of a table's columns."""
     return {name: _PANDAS[t] for name, t, _ in TABLE_SPECS[table][2]}
+
+
+def list_columns(table: str) -> list[str]:
+    """A table's multi-value columns (values joined by :data:`kdwars.vocab.LIST_SEPARATOR`).
+
+    Parameters
+    ----------
+    table : str
+        A name in :data:`TABLE_SPECS`.
+
+    Returns
+    -------
+    list of str
+    """
+    return [name for name, t, _ in TABLE_SPECS[table][2] if t == L]
 
 
 def primary_key(table: str) -> list[str] | None:
@@ -253,6 +270,8 @@ def conform(table: str, df: pd.DataFrame) -> pd.DataFrame:
 
 def _field(table: str, name: str, type_: str, description: str) -> dict[str, Any]:
     out: dict[str, Any] = {"name": name, "type": type_, "description": description}
+    if type_ == L:
+        out.update({"delimiter": V.LIST_SEPARATOR, "itemType": "string"})
     enum = ENUMS.get((table, name))
     if enum is not None:
         out["constraints"] = {"enum": list(enum)}
