@@ -141,3 +141,11 @@ def test_printed_problems_are_capped(tmp_path, out, capsys):
     raw = make_raw(tmp_path, events_01=EVENTS.replace("  participants:\n", bad + "  participants:\n", 1))
     err = _fails(raw, out, capsys, f"{MAX_PRINTED + 15} problem(s)", "… and 15 more")
     assert err.count("  - ") == MAX_PRINTED
+
+
+def test_a_file_cut_inside_a_character_is_reported_as_truncated(tmp_path, out, capsys):
+    raw = make_raw(tmp_path)
+    path = raw / "events" / "01.yaml"
+    data = path.read_bytes()
+    path.write_bytes(data[: data.index("–".encode()) + 1])  # half of a 3-byte dash
+    _fails(raw, out, capsys, "01.yaml:10", "it may be truncated")

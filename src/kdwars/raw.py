@@ -197,6 +197,12 @@ def read_yaml_records(path: Path, display: str | None = None) -> list[dict]:
     return doc
 
 
+def _not_utf8(name: str, data: bytes, exc: UnicodeDecodeError) -> RawDataError:
+    line = data[: exc.start].count(b"\n") + 1
+    return RawDataError([Problem(name, line, None, None, data[exc.start : exc.start + 4].hex(" "),
+                                 f"file is not valid UTF-8 (byte offset {exc.start}); save it as UTF-8")])
+
+
 def _read_text(path: Path, name: str) -> str:
     """The file's text, after the checks that need no YAML: size, encoding, end marker."""
     try:
@@ -210,11 +216,11 @@ def _read_text(path: Path, name: str) -> str:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise RawDataError(
-            [Problem(name, line, None, None, data[exc.start : exc.start + 4].hex(" "),
-                     f"file is not valid UTF-8 (byte offset {exc.start}); save it as UTF-8")]
-        ) from None
+        if exc.start >= len(data.rstrip()) - 4 and not data.rstrip().endswith(END_MARKER.encode()):
+            data = data[: exc.start]  # a cut inside a character: report the truncation below
+            text = data.decode("utf-8")
+        else:
+            raise _not_utf8(name, data, exc) from None
     if text.startswith("\ufeff"):
         text = text[1:]
     if not text.strip():
