@@ -55,8 +55,9 @@ def test_region_bounds_cover_every_region():
         assert lon0 < lon1 and lat0 < lat1
 
 
-def test_vocab_and_loaders_import_neither_yaml_nor_pydantic():
-    code = ("import sys, kdwars, kdwars.vocab; kdwars.load_events(); kdwars.load_people(); "
+def test_vocab_loaders_and_analysis_import_neither_yaml_nor_pydantic():
+    code = ("import sys, kdwars, kdwars.vocab, kdwars.analysis, kdwars.counting, kdwars.cards, kdwars.reconcile; "
+            "kdwars.load_events(); kdwars.load_people(); "
             "kdwars.resolve_place('Sairam'); "
             "print(sorted(m for m in ('yaml', 'pydantic', 'ruamel', 'matplotlib') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from .reconcile import reconcile
-from .vocab import COMMAND_ROLES, EVENT_CATEGORIES, EVENT_CATEGORY_ORDER, MAIN_SIDES, MILITARY_TYPES
+from .vocab import COMBATANT_ROLES, COMMAND_ROLES, EVENT_CATEGORIES, EVENT_CATEGORY_ORDER, MAIN_SIDES, MILITARY_TYPES
 
 __all__ = [
     "phase_order", "by_phase", "by_region", "events_per_decade", "upper_hand", "phase_crosswalk",
@@ -736,9 +736,9 @@ def camp_strengths(casualties: pd.DataFrame, event_sides: pd.DataFrame | None = 
     rec["low"] = rec["low"].fillna(rec["high"])
     camp = {}
     if event_sides is not None:
-        fighting = event_sides[event_sides["role"].isin(["principal", "ally"])]
+        fighting = event_sides[event_sides["role"].isin(COMBATANT_ROLES)]
         camp = {(e, s): k for e, s, k in zip(fighting["event_id"], fighting["side"], fighting["camp"])}
-        excluded = event_sides[~event_sides["role"].isin(["principal", "ally"])]
+        excluded = event_sides[~event_sides["role"].isin(COMBATANT_ROLES)]
         out_of_fight = set(zip(excluded["event_id"], excluded["side"]))
         rec = rec[[(e, s) not in out_of_fight or (e, s) in camp for e, s in zip(rec["event_id"], rec["side"])]]
     rec = rec.assign(camp=[camp.get((e, s), s) for e, s in zip(rec["event_id"], rec["side"])])

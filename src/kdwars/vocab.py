@@ -98,6 +98,8 @@ BASES: tuple[str, ...] = ("stated", "inferred")
 SIDE_BASES: tuple[str, ...] = ("stated", "derived")
 #: What a side was to an event (``event_sides.role``): a combatant (principal or ally) or not.
 SIDE_ROLES: tuple[str, ...] = ("principal", "ally", "supplier", "host", "mediator")
+#: The side roles that fight (counted in a camp's strength and wins).
+COMBATANT_ROLES: tuple[str, ...] = SIDE_ROLES[:2]
 #: How two claims on the same event and field relate (``kdwars.claim_relations``).
 RELATIONS: tuple[str, ...] = ("same", "refines", "overlaps", "conflicts")
 #: Fields compared in ``claim_relations``.
