@@ -11,6 +11,10 @@ SOURCES = """\
   version: current
   kind: overview
   sections: [Lead, "1635–1658"]
+  url: https://example.org/overview
+  sha256: 0000000000000000000000000000000000000000000000000000000000000000
+  licence: CC BY-SA 4.0
+  attribution: Test article, CC BY-SA 4.0
 ...
 """
 

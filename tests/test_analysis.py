@@ -125,13 +125,25 @@ def test_force_ratio_counts_coalitions():
     assert camps.loc["a", "larger"] == "kazakh"
 
 
+def test_date_disagreements_leave_out_refinements():
+    dates = pd.DataFrame({"claim_id": ["a1", "a2", "b1", "b2"], "event_id": ["a", "a", "b", "b"],
+                          "as_written": ["1643", "1644", "1645–1646", "1646"],
+                          "year_start": [1643, 1644, 1645, 1646], "year_end": [1643, 1644, 1646, 1646],
+                          "source_id": ["s1", "s2", "s1", "s2"], "section": ["x"] * 4, "attributed_to": [None] * 4})
+    events = pd.DataFrame({"event_id": ["a", "b"], "name": ["A", "B"], "disputed": ["date", None]})
+    out = A.date_disagreements(dates, events)
+    assert set(out["event_id"]) == {"a"} and set(out["spread"]) == {1}
+
+
 def test_disagreeing_pairs_and_matrix():
     dates = pd.DataFrame({"claim_id": ["x", "y", "z"], "event_id": ["a", "a", "a"], "year_start": [1729, 1729, 1729],
                           "year_end": [1729, 1730, 1729], "source_id": ["s1", "s1", "s2"],
                           "attributed_to": ["Moiseev", "Kadyrbaev", None]})
     outcomes = pd.DataFrame({"event_id": ["w", "w"], "winner": ["kazakh", "dzungar"], "source_id": ["s1", "s1"],
                              "attributed_to": ["Kadyrbaev", "Barthold"]})
-    pairs = A.disagreeing_pairs(dates, outcomes, claims([]))
+    conflicts = A.disagreeing_pairs(dates, outcomes, claims([]))
+    assert set(zip(conflicts["aspect"], conflicts["witness_a"])) == {("outcome", "s1 (Barthold)")}
+    pairs = A.disagreeing_pairs(dates, outcomes, claims([]), relations=("conflicts", "refines", "overlaps"))
     got = set(zip(pairs["aspect"], pairs["witness_a"], pairs["witness_b"]))
     assert got == {("date", "s1 (Kadyrbaev)", "s1 (Moiseev)"), ("date", "s1 (Kadyrbaev)", "s2"),
                    ("outcome", "s1 (Barthold)", "s1 (Kadyrbaev)")}

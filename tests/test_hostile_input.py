@@ -122,7 +122,7 @@ def duplicate_event_id(raw):
 @case
 def year_outside_its_phase(raw):
     def late(rec):
-        return any(str(d["as_written"]).strip().isdigit() and int(d["as_written"]) > 1700 for d in rec["dates"])
+        return any(str(d["as_written"]).strip().isdigit() and int(d["as_written"]) > 1700 for d in rec.get("dates", []))
 
     def mutate(rec):
         rec["period"] = "war-1635-1658"

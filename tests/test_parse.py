@@ -165,6 +165,8 @@ DATES = [
     ("15th century", 1400, 1499, "century", None, None, None),
     ("early 16th century", 1500, 1532, "century", None, None, None),
     ("from the 17th to the mid-18th century", 1600, 1766, "century", None, None, None),
+    ("from the 17th to the 18th centuries", 1600, 1799, "century", None, None, None),
+    ("late 16th and early 17th centuries", 1567, 1632, "century", None, None, None),
     ("around 1735", 1735, 1735, "year", None, None, None),
     ("by 1758", 1758, 1758, "year", None, None, None),
     ("late 1739", 1739, 1739, "year", None, None, None),
@@ -204,6 +206,18 @@ def test_any_string_gives_a_date_or_a_value_error(text):
         return
     assert 1000 <= d.year_start <= d.year_end <= 1899
     assert d.precision in DATE_PRECISIONS
+
+
+@given(st.integers(11, 18), st.integers(0, 7), st.sampled_from([" to the ", " and "]),
+       st.sampled_from(["", "early ", "late "]))
+def test_century_spans_with_a_plural_noun(first, extra, sep, part):
+    """'from the 17th to the 18th centuries': the plural noun serves both ends."""
+    last = min(first + extra, 18)
+    d = parse_date(f"from the {first}th{sep}{part}{last}th centuries")
+    assert d.precision == "century"
+    assert d.year_start == (first - 1) * 100
+    assert (last - 1) * 100 <= d.year_end <= (last - 1) * 100 + 99
+    assert d.year_start <= d.year_end
 
 
 MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September",

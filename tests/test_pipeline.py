@@ -102,9 +102,11 @@ def test_check_whole_and_assemble_tables(mini):
 
 def test_source_rows_is_its_own_function(mini):
     _, _, records, _, _ = _stages(mini)
-    assert B.source_rows(records.sources) == [{
+    (row,) = B.source_rows(records.sources)
+    assert {k: row[k] for k in ("source_id", "file", "title", "version", "kind", "note", "n_sections")} == {
         "source_id": "overview", "file": "overview.txt", "title": "Overview", "version": "current",
-        "kind": "overview", "note": None, "n_sections": 2}]
+        "kind": "overview", "note": None, "n_sections": 2}
+    assert row["url"] == "https://example.org/overview"
 
 
 # --------------------------------------------------------------------------- consistency rules
@@ -142,13 +144,16 @@ def test_a_shared_boundary_year_needs_the_event_to_name_its_phase(tmp_path):
 
 
 def test_child_event_outside_its_parents_span(tmp_path):
-    raw = make_raw(tmp_path, events_01=EVENTS.replace('"1643"', '"1683"').replace('"1644"', '"1684"'))
-    p = _one(_problems(raw), "lies outside its parent's years")
-    assert (p.record, p.field, p.value) == ("battle-1643", "parent", "war-1640")
-    # within the stated tolerance it passes
     from kdwars.vocab import PARENT_SPAN_TOLERANCE_YEARS as tol
+
+    far = str(1645 + tol + 1)  # the parent war runs 1640–1645
+    raw = make_raw(tmp_path, events_01=EVENTS.replace('"1643"', f'"{far}"').replace('"1644"', f'"{far}"'))
+    p = _one(_problems(raw), f"leading year {far} lies outside its parent's years (1640–1645)")
+    assert (p.record, p.field, p.value) == ("battle-1643", "parent", "war-1640")
+    assert p.line == line_no(raw / "events" / "01.yaml", "parent: war-1640")
+    # within the stated tolerance it passes; a competing later claim does not move the child
     near = str(1645 + tol)
-    B.run_pipeline(make_raw(tmp_path / "ok", events_01=EVENTS.replace('"1644"', f'"{near}"')))
+    B.run_pipeline(make_raw(tmp_path / "ok", events_01=EVENTS.replace('"1643"', f'"{near}"').replace('"1644"', '"1760"')))
 
 
 def test_coordinates_outside_their_region(tmp_path):

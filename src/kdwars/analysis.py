@@ -903,12 +903,14 @@ def city_control(events: pd.DataFrame, event_places: pd.DataFrame, cities: Itera
 
 
 def date_disagreements(event_dates: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
-    """Events whose sources date them differently, with the spread in years.
+    """Events whose dating is disputed, with every date claim and the spread in years.
 
-    One row per date claim of a disputed event; ``spread`` is the distance in
-    years between the earliest start and the latest end over the event's claims.
-    An event is disputed when its claims give more than one distinct
-    (``year_start``, ``year_end``) pair.
+    One row per date claim of an event disputed on its date: claims that conflict
+    (they cannot both be true, :func:`kdwars.claim_relations`) or a disagreement an
+    article states (Moiseev against Kadyrbaev on Anrakai). Claims that merely refine
+    each other ("1645–1646" and "1646") do not make a dispute. ``spread`` is the
+    distance in years between the earliest start and the latest end over the
+    event's claims.
 
     Parameters
     ----------
@@ -917,7 +919,7 @@ def date_disagreements(event_dates: pd.DataFrame, events: pd.DataFrame) -> pd.Da
         ``as_written``, ``year_start``, ``year_end``, ``source_id``, ``section``
         and ``attributed_to``).
     events : pandas.DataFrame
-        From :func:`kdwars.load_events` (needs ``event_id`` and ``name``).
+        From :func:`kdwars.load_events` (needs ``event_id``, ``name`` and ``disputed``).
 
     Returns
     -------
@@ -927,10 +929,11 @@ def date_disagreements(event_dates: pd.DataFrame, events: pd.DataFrame) -> pd.Da
         sorted by ``spread`` (largest first), then ``event_id`` and
         ``year_start``. Input of :func:`kdwars.plot_date_claims`.
     """
+    _need(events, ["event_id", "name", "disputed"], "date_disagreements")
     d = event_dates.copy()
-    env = d.groupby("event_id").agg(n=("claim_id", "count"), y0=("year_start", "min"), y1=("year_end", "max"),
-                                    k=("year_start", lambda s: len(set(zip(s, d.loc[s.index, "year_end"])))))
-    disputed = env[env["k"] > 1].index
+    env = d.groupby("event_id").agg(y0=("year_start", "min"), y1=("year_end", "max"))
+    aspects = events.set_index("event_id")["disputed"].fillna("").astype(str).str.split(";")
+    disputed = [e for e, a in aspects.items() if "date" in a]
     out = d[d["event_id"].isin(disputed)].copy()
     out["spread"] = out["event_id"].map(env["y1"] - env["y0"])
     out["name"] = out["event_id"].map(events.set_index("event_id")["name"])
@@ -1070,13 +1073,15 @@ def _witness(source_id, attributed_to) -> str:
 
 
 def disagreeing_pairs(event_dates: pd.DataFrame, event_outcomes: pd.DataFrame,
-                      casualties: pd.DataFrame) -> pd.DataFrame:
-    """Which sources (and historians) contradict which: one row per pair of claims that differ.
+                      casualties: pd.DataFrame, relations: tuple[str, ...] = ("conflicts",)) -> pd.DataFrame:
+    """Which sources (and historians) contradict which: one row per pair of claims that conflict.
 
-    Compares, within each event, date claims (by their span of years), outcome
-    claims (by winner) and figure claims of the same side, measure, unit and
-    kind (by bounds and qualitative word). A witness is the source id, with the
-    historian or reporter in brackets when the article attributes the claim.
+    Compares, within each event, date claims, outcome claims (by winner) and
+    figure claims of the same side, measure, unit and kind, and keeps the pairs
+    whose relation (:func:`kdwars.claim_relations`) is in ``relations`` — by
+    default only conflicts, so that a claim that merely narrows another is not
+    counted as a disagreement. A witness is the source id, with the historian or
+    reporter in brackets when the article attributes the claim.
     Returns ``aspect``, ``event_id``, ``witness_a``, ``witness_b``,
     ``value_a``, ``value_b``, with ``witness_a`` < ``witness_b``.
 
@@ -1092,6 +1097,9 @@ def disagreeing_pairs(event_dates: pd.DataFrame, event_outcomes: pd.DataFrame,
         From :func:`kdwars.load_casualties` (needs ``event_id``, ``side``,
         ``measure``, ``unit``, ``kind``, ``low``, ``high``, ``qualitative``,
         ``source_id`` and ``attributed_to``).
+    relations : tuple of str, default ("conflicts",)
+        Relations that count as a disagreement; add ``"refines"`` and
+        ``"overlaps"`` to list every pair of claims that differ at all.
 
     Returns
     -------
@@ -1112,24 +1120,32 @@ def disagreeing_pairs(event_dates: pd.DataFrame, event_outcomes: pd.DataFrame,
     ['date', 'figures', 'outcome']
     >>> A.disagreement_matrix(pairs)  # doctest: +SKIP
     """
+    from .relations import _figure_relation, date_interval, interval_relation
+
     rows = []
 
-    def compare(df: pd.DataFrame, aspect: str, keys: list[str], value) -> None:
+    def compare(df: pd.DataFrame, aspect: str, keys: list[str], value, relate) -> None:
         for key, g in df.groupby(keys, dropna=False):
-            recs = [(_witness(r.source_id, r.attributed_to), value(r)) for r in g.itertuples()]
+            recs = list(g.itertuples())
             for i in range(len(recs)):
                 for j in range(i + 1, len(recs)):
-                    (wa, va), (wb, vb) = sorted([recs[i], recs[j]])
-                    if va != vb and wa != wb:
-                        rows.append({"aspect": aspect, "event_id": key if isinstance(key, str) else key[0],
-                                     "witness_a": wa, "witness_b": wb, "value_a": va, "value_b": vb})
+                    a, b = recs[i], recs[j]
+                    wa, wb = _witness(a.source_id, a.attributed_to), _witness(b.source_id, b.attributed_to)
+                    if wa == wb or relate(a, b) not in relations:
+                        continue
+                    (wa, va), (wb, vb) = sorted([(wa, value(a)), (wb, value(b))])
+                    rows.append({"aspect": aspect, "event_id": key if isinstance(key, str) else key[0],
+                                 "witness_a": wa, "witness_b": wb, "value_a": va, "value_b": vb})
 
-    compare(event_dates, "date", ["event_id"], lambda r: f"{r.year_start}–{r.year_end}")
-    compare(event_outcomes.dropna(subset=["winner"]), "outcome", ["event_id"], lambda r: r.winner)
+    compare(event_dates, "date", ["event_id"], lambda r: f"{r.year_start}–{r.year_end}",
+            lambda a, b: interval_relation(date_interval(a), date_interval(b)))
+    compare(event_outcomes.dropna(subset=["winner"]), "outcome", ["event_id"], lambda r: r.winner,
+            lambda a, b: "same" if a.winner == b.winner else "conflicts")
     c = casualties.assign(kind=casualties["kind"].astype("object").fillna(""),
                           unit=casualties["unit"].astype("object").fillna(""))
     compare(c, "figures", ["event_id", "side", "measure", "unit", "kind"],
-            lambda r: f"{r.low}–{r.high}" if pd.notna(r.low) or pd.notna(r.high) else str(r.qualitative))
+            lambda r: f"{r.low}–{r.high}" if pd.notna(r.low) or pd.notna(r.high) else str(r.qualitative),
+            _figure_relation)
     out = pd.DataFrame(rows, columns=["aspect", "event_id", "witness_a", "witness_b", "value_a", "value_b"])
     return out.drop_duplicates().reset_index(drop=True)
 

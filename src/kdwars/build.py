@@ -734,7 +734,7 @@ def check_whole(ctx: Context, rows: Rows) -> None:
     by_id = {row["event_id"]: row for row in rows.events}
     _check_parent_cycles(ctx)
     _check_inferred_bounds(ctx.col, ctx.records.events, by_id)
-    _check_parent_spans(ctx, by_id)
+    _check_parent_spans(ctx, rows)
     _check_duplicate_claims(ctx)
     _check_source_sections(ctx)
     _check_phase_overlaps(ctx)
@@ -744,16 +744,27 @@ def check_whole(ctx: Context, rows: Rows) -> None:
     ctx.col.raise_if_any()
 
 
-def _check_parent_spans(ctx: Context, rows: dict[str, dict]) -> None:
-    """A child event lies within its parent's years, give or take :data:`vocab.PARENT_SPAN_TOLERANCE_YEARS`."""
+def _check_parent_spans(ctx: Context, rows: Rows) -> None:
+    """A child event's leading year lies within its parent's years, give or take the tolerance.
+
+    The leading year is the start of the child's first date claim (the year that
+    places it in a phase; for an inferred date, its lower bound). Competing later
+    claims about the child do not count: they are disputes, not the child's place.
+    The tolerance is :data:`vocab.PARENT_SPAN_TOLERANCE_YEARS`.
+    """
     tol = V.PARENT_SPAN_TOLERANCE_YEARS
+    events = {row["event_id"]: row for row in rows.events}
+    lead: dict[str, int] = {}
+    for d in rows.dates:
+        lead.setdefault(d["event_id"], d["year_start"])
     for r in ctx.records.events:
-        child, parent = rows.get(r.model.event_id), rows.get(r.model.parent or "")
+        child, parent = events.get(r.model.event_id), events.get(r.model.parent or "")
         if child is None or parent is None:
             continue
-        if child["year_start"] < parent["year_start"] - tol or child["year_end"] > parent["year_end"] + tol:
+        year = lead.get(child["event_id"], child["year_start"])
+        if not parent["year_start"] - tol <= year <= parent["year_end"] + tol:
             ctx.col.add(r, r.model.event_id, ("parent",), r.model.parent,
-                        f"the event ({child['year_start']}–{child['year_end']}) lies outside its parent's years "
+                        f"the event's leading year {year} lies outside its parent's years "
                         f"({parent['year_start']}–{parent['year_end']}) by more than {tol} years")
 
 
@@ -981,7 +992,9 @@ def source_rows(sources: list[_Rec]) -> list[dict]:
     """Rows of ``sources.csv``: one per source article."""
     return [{
         "source_id": m.source_id, "file": m.file, "title": m.title, "version": m.version, "kind": m.kind,
-        "note": m.note, "n_sections": len(m.sections),
+        "note": m.note, "n_sections": len(m.sections), "url": m.url, "mirror_url": m.mirror_url,
+        "sha256": m.sha256, "licence": m.licence, "attribution": m.attribution,
+        "provenance_note": m.provenance_note,
     } for m in (r.model for r in sources)]
 
 
@@ -1170,7 +1183,9 @@ def write_set(tables: dict[str, pd.DataFrame], directory: Path) -> None:
     import json
 
     from .datapackage import conform, describe, file_stats
+    from .exports import write_exports
 
+    tables = write_exports(tables, directory)  # date_edtf, events.geojson, places.geojson
     stats = {}
     for name in TABLES:
         df = conform(name, tables[name])

@@ -543,6 +543,9 @@ def _parse_date(text: str) -> DateValue:
         if sep in stripped:
             left, right = stripped.split(sep, 1)
             right = right.strip()
+            # "late 16th and early 17th centuries": one plural noun for both ends
+            if right.endswith("centuries"):
+                right = right[: -len("centuries")] + "century"
             # "from the 17th to the mid-18th century": share the noun
             if right.endswith("century") and not left.strip().endswith("century"):
                 left = left + " century"

@@ -49,7 +49,7 @@ EVENT_TYPE_ORDER: tuple[str, ...] = (
 )
 MEASURES: tuple[str, ...] = (
     "strength", "killed", "wounded", "captured", "losses", "livestock-taken", "migrants",
-    "hostages", "tribute",
+    "hostages", "tribute", "subjects",
 )
 UNITS: tuple[str, ...] = (
     "men", "people", "families", "yurts", "kibitkas", "horses", "camels", "cattle", "head",
@@ -175,7 +175,8 @@ RAW_VOCABULARIES: tuple[tuple[str, str, str], ...] = (
     ("event type", "EVENT_TYPES", "`war` a numbered war or the whole wars, `council` a kurultai, `treaty` "
      "peace, ceasefire or alliance proposal, `protectorate` submission, `displacement` mass flight"),
     ("contest types", "CONTEST_TYPES", "the event types that may carry a `winner`"),
-    ("measure", "MEASURES", "what a figure counts (`losses`: unspecified)"),
+    ("measure", "MEASURES", "what a figure counts (`losses`: unspecified; `subjects`: people under a side's "
+     "authority, e.g. a share of a horde, where `side` is the ruling side, not the side the people belong to)"),
     ("unit", "UNITS", "required for a figure with a number; may be left out for a qualitative one"),
     ("kind", "KINDS", "what a strength figure means; other measures may leave it empty"),
     ("witness", "WITNESSES", "who the article says the claim comes from (`article`: its own voice, the "
