@@ -258,3 +258,10 @@ def test_warm_loads_are_fast_and_see_a_rebuild(tables):
     text = (tables / "events.csv").read_text(encoding="utf-8")
     _rewrite(tables, "events", text.replace("A battle", "A renamed battle"))
     assert "A renamed battle" in set(kdwars.load_events()["name"])
+
+
+def test_analysis_reads_the_list_columns(tables):
+    from kdwars import analysis as A
+
+    d = A.date_disagreements(kdwars.load_event_dates(), kdwars.load_events())
+    assert set(d["event_id"]) == {"battle-1643"}  # 1643 against 1644; the war has one date claim

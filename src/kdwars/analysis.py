@@ -13,7 +13,15 @@ import numpy as np
 import pandas as pd
 
 from .reconcile import reconcile
-from .vocab import COMBATANT_ROLES, COMMAND_ROLES, EVENT_CATEGORIES, EVENT_CATEGORY_ORDER, MAIN_SIDES, MILITARY_TYPES
+from .vocab import (
+    COMBATANT_ROLES,
+    COMMAND_ROLES,
+    EVENT_CATEGORIES,
+    EVENT_CATEGORY_ORDER,
+    LIST_SEPARATOR,
+    MAIN_SIDES,
+    MILITARY_TYPES,
+)
 
 __all__ = [
     "phase_order", "by_phase", "by_region", "events_per_decade", "upper_hand", "phase_crosswalk",
@@ -932,8 +940,9 @@ def date_disagreements(event_dates: pd.DataFrame, events: pd.DataFrame) -> pd.Da
     _need(events, ["event_id", "name", "disputed"], "date_disagreements")
     d = event_dates.copy()
     env = d.groupby("event_id").agg(y0=("year_start", "min"), y1=("year_end", "max"))
-    aspects = events.set_index("event_id")["disputed"].fillna("").astype(str).str.split(";")
-    disputed = [e for e, a in aspects.items() if "date" in a]
+    aspects = events.set_index("event_id")["disputed"]  # a list per event (loaders), or ';'-joined text
+    disputed = [e for e, a in aspects.items()
+                if "date" in (a if isinstance(a, (list, tuple)) else str(a).split(LIST_SEPARATOR) if pd.notna(a) else [])]
     out = d[d["event_id"].isin(disputed)].copy()
     out["spread"] = out["event_id"].map(env["y1"] - env["y0"])
     out["name"] = out["event_id"].map(events.set_index("event_id")["name"])

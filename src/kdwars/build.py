@@ -361,8 +361,9 @@ def _place_aliases(ctx: Context) -> None:
                 ctx.col.add(r, r.model.place_id, loc, name, f"spelling already belongs to place {clash!r}")
 
 
-def assign_phase(ctx: Context, scheme: str, year: int, explicit: str | None, rec: _Rec, rid: str) -> str | None:
-    """The phase of ``scheme`` holding ``year`` (or the ``explicit`` one, checked), else a problem."""
+def assign_phase(ctx: Context, scheme: str, year: int, explicit: str | None, rec: _Rec, rid: str,
+                 where: tuple = ("dates",)) -> str | None:
+    """The phase of ``scheme`` holding ``year`` (or the ``explicit`` one, checked), else a problem at ``where``."""
     phases = ctx.schemes.get(scheme, [])
     if explicit:
         match = [p for p in phases if p.phase_id == explicit]
@@ -377,11 +378,11 @@ def assign_phase(ctx: Context, scheme: str, year: int, explicit: str | None, rec
         return p.phase_id
     cands = [p for p in phases if p.start_year <= year <= p.end_year]
     if not cands:
-        ctx.col.add(rec, rid, ("dates",), year, f"year {year} lies in no {scheme} phase")
+        ctx.col.add(rec, rid, where, year, f"year {year} lies in no {scheme} phase")
         return None
     if len(cands) > 1:
         ids = " and ".join(p.phase_id for p in sorted(cands, key=lambda p: p.start_year))
-        ctx.col.add(rec, rid, ("dates",), year,
+        ctx.col.add(rec, rid, where, year,
                     f"year {year} is the boundary of {scheme} phases {ids}: name the phase ({scheme}: ...)")
         return None
     return cands[0].phase_id
@@ -667,8 +668,9 @@ def _event_row(ctx: Context, r: _Rec, p: _Parsed) -> dict:
     y0, y1, date_text, precision, lead_year, date_note = _event_dating(e, p.dates)
     # Phases follow the record's leading (first) date claim, so that a broad or
     # competing later claim ("from the 17th century") does not move the event.
-    period = assign_phase(ctx, "period", lead_year, e.period, r, rid)
-    stage = assign_phase(ctx, "stage", lead_year, e.stage, r, rid)
+    where = ("date_inferred", "start") if e.date_basis == "inferred" else ("dates", 0, "as_written")
+    period = assign_phase(ctx, "period", lead_year, e.period, r, rid, where)
+    stage = assign_phase(ctx, "stage", lead_year, e.stage, r, rid, where)
     winners = {o.winner for o in e.outcomes if o.winner is not None}
     if winners:
         winner = winners.pop() if len(winners) == 1 else "disputed"
