@@ -149,3 +149,9 @@ def test_a_file_cut_inside_a_character_is_reported_as_truncated(tmp_path, out, c
     data = path.read_bytes()
     path.write_bytes(data[: data.index("–".encode()) + 1])  # half of a 3-byte dash
     _fails(raw, out, capsys, "01.yaml:10", "it may be truncated")
+
+
+@pytest.mark.parametrize("value", ["9" * 5000, "1" + "0" * 400 + ".5", ".inf", "0x1F"])
+def test_numbers_yaml_1_1_would_mangle_or_overflow(tmp_path, out, capsys, value):
+    raw = make_raw(tmp_path, places=PLACES.replace("lat: 44.5", f"lat: {value}"))
+    _fails(raw, out, capsys, _at(raw, "places.yaml", "lat: " + value[:10]), "record 'orbulaq'", "field 'lat'")

@@ -60,6 +60,9 @@ FLOAT_KEYS = ("lat", "lon")
 KEY_LINES = "__key_lines__"
 
 
+_REFUSED = "while reading a record"
+
+
 class _LineList(list):
     """A YAML sequence that remembers the line of each item."""
 
@@ -82,18 +85,18 @@ class _StrictLoader(yaml.SafeLoader):
     def compose_node(self, parent, index):
         event = self.peek_event()
         if isinstance(event, yaml.AliasEvent):
-            raise yaml.MarkedYAMLError("while reading a record", None, "aliases (*name) are not allowed",
+            raise yaml.MarkedYAMLError(_REFUSED, None, "aliases (*name) are not allowed",
                                        event.start_mark)
         if getattr(event, "anchor", None) is not None:
-            raise yaml.MarkedYAMLError("while reading a record", None,
+            raise yaml.MarkedYAMLError(_REFUSED, None,
                                        f"anchors (&{event.anchor}) are not allowed", event.start_mark)
         if getattr(event, "tag", None) not in (None, "!"):
-            raise yaml.MarkedYAMLError("while reading a record", None,
+            raise yaml.MarkedYAMLError(_REFUSED, None,
                                        f"tags ({event.tag}) are not allowed: write the plain value",
                                        event.start_mark)
         depth = getattr(self, "_depth", 0)
         if depth > MAX_DEPTH:
-            raise yaml.MarkedYAMLError("while reading a record", None,
+            raise yaml.MarkedYAMLError(_REFUSED, None,
                                        f"collections nest more than {MAX_DEPTH} levels deep", event.start_mark)
         self._depth = depth + 1
         try:
@@ -135,8 +138,9 @@ _LineLoader.yaml_implicit_resolvers = {}
 for _tag, _rx, _first in (
     ("tag:yaml.org,2002:null", r"^(?:~|null|Null|NULL|)$", ["~", "n", "N", ""]),
     ("tag:yaml.org,2002:bool", r"^(?:true|True|TRUE|false|False|FALSE)$", list("tTfF")),
-    ("tag:yaml.org,2002:int", r"^[-+]?(?:0|[1-9][0-9]*)$", list("-+0123456789")),
-    ("tag:yaml.org,2002:float", r"^[-+]?(?:[0-9]+\.[0-9]+)$", list("-+0123456789")),
+    # at most 15 digits: a longer "number" stays text for the schema to refuse, with its line
+    ("tag:yaml.org,2002:int", r"^[-+]?(?:0|[1-9][0-9]{0,14})$", list("-+0123456789")),
+    ("tag:yaml.org,2002:float", r"^[-+]?[0-9]{1,6}\.[0-9]{1,9}$", list("-+0123456789")),
 ):
     _LineLoader.add_implicit_resolver(_tag, re.compile(_rx), _first)
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
@@ -175,7 +179,10 @@ def read_yaml_records(path: Path, display: str | None = None) -> list[dict]:
         line = mark.line + 1 if mark is not None else None
         problem = getattr(exc, "problem", None) or str(exc)
         context = getattr(exc, "context", None)
-        msg = f"YAML syntax error: {problem}" + (f" ({context})" if context else "")
+        if isinstance(exc, yaml.constructor.ConstructorError) or context == _REFUSED:
+            msg = f"not allowed in a raw file: {problem}"
+        else:
+            msg = f"YAML syntax error: {problem}" + (f" ({context})" if context else "")
         raise RawDataError([Problem(name, line, None, None, None, msg)]) from None
     except (RecursionError, MemoryError, ValueError, OverflowError) as exc:
         raise RawDataError([Problem(name, None, None, None, None, f"cannot read YAML: {type(exc).__name__}")]) from None
