@@ -112,10 +112,7 @@ class Problems:
             raise RawDataError(self.problems)
 
 
-_Collector = Problems
-
-
-def _rel(path: Path, raw_dir: Path | None = None) -> str:
+def _rel(path: Path) -> str:
     """``path`` as the user would type it: relative to the working directory when inside it."""
     try:
         return str(Path(path).resolve().relative_to(Path.cwd().resolve()))
