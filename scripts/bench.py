@@ -7,7 +7,7 @@ tables, compares a few of them with their targets (PASS/FAIL) and writes every
 figure to ``reports/bench.json``. It always exits 0 once it has run.
 
 1. ``kdwars build`` end to end (the venv's CLI in a subprocess, into a temporary
-   ``--out``), and in process ``compile_tables`` / ``write_tables``.
+   ``--out``), and in process ``run_pipeline`` / ``write_tables``.
 2. Every ``kdwars.load_*`` loader cold (first call in a fresh interpreter that has
    already imported kdwars) and warm (repeated calls in this process; target
    < 50 ms per call).
@@ -178,14 +178,14 @@ def bench_build_cli(raw: Path, runs: int) -> dict:
 
 
 def bench_build_inprocess(raw: Path, runs: int) -> dict:
-    """``compile_tables(raw)`` and ``write_tables`` in this process (module imported beforehand)."""
+    """``run_pipeline(raw)`` and ``write_tables`` in this process (module imported beforehand)."""
     from kdwars import build
 
     compile_s, write_s = [], []
     try:
         for _ in range(runs):
             t0 = time.perf_counter()
-            tables, _report = build.compile_tables(raw)
+            tables, _report = build.run_pipeline(raw)
             compile_s.append(time.perf_counter() - t0)
             with tempfile.TemporaryDirectory(prefix="kdwars-bench-write-") as out:
                 t0 = time.perf_counter()
@@ -193,7 +193,7 @@ def bench_build_inprocess(raw: Path, runs: int) -> dict:
                 write_s.append(time.perf_counter() - t0)
     except Exception as exc:  # noqa: BLE001 - RawDataError and friends: report, don't crash
         return {"error": clean_error(exc, 1500)}
-    return {"compile_tables": summary(compile_s), "write_tables": summary(write_s)}
+    return {"run_pipeline": summary(compile_s), "write_tables": summary(write_s)}
 
 
 def build_section(raw: Path, reps: dict) -> dict:
@@ -202,7 +202,7 @@ def build_section(raw: Path, reps: dict) -> dict:
     inproc = bench_build_inprocess(raw, reps["compile"])
     rows = []
     for name, res in (("kdwars build (CLI, subprocess)", cli),
-                      ("compile_tables (in process)", inproc.get("compile_tables", inproc)),
+                      ("run_pipeline (in process)", inproc.get("run_pipeline", inproc)),
                       ("write_tables (in process)", inproc.get("write_tables", inproc))):
         if "error" in res:
             rows.append([name, "ERROR", "", ""])

@@ -133,8 +133,8 @@ def test_the_event_row_reflects_the_new_claims(built):
     assert (ev["year_start"], ev["year_end"]) == (1643, 1644)
     # a second year and a figure outside the others conflict with the other articles;
     # a place "near" the site is no competing site
-    assert set(ev["disputed"].split(";")) == {"date", "figures"}
-    assert SOURCE in ev["sources"].split(";")
+    assert set(ev["disputed"]) == {"date", "figures"}  # a list from the loader
+    assert SOURCE in ev["sources"]
     assert ev["date_edtf"] == "[1643,1644]"  # two sources, two single years: one of them
 
 

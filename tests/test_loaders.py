@@ -117,3 +117,151 @@ def test_helpers_are_reachable_from_the_top_level():
     assert "plot_timeline" in dir(kdwars)
     with pytest.raises(AttributeError):
         kdwars.no_such_function
+
+
+# --------------------------------------------------------------------------- loaders check what they read
+
+
+@pytest.fixture
+def tables(tmp_path, monkeypatch):
+    """Tables built from the tiny raw folder, which the loaders then read (KDWARS_DATA_DIR)."""
+    from kdwars.build import build
+
+    from ._mini import make_raw
+
+    out = tmp_path / "out"
+    build(make_raw(tmp_path), out)
+    monkeypatch.setenv("KDWARS_DATA_DIR", str(out))
+    return out
+
+
+def _rewrite(out, table: str, text: str, rows: int | None = None) -> None:
+    """Replace a table's text and record its new size and hash, as a careless tool would."""
+    import hashlib
+    import json
+
+    path = out / f"{table}.csv"
+    path.write_text(text, encoding="utf-8")
+    desc = json.loads((out / "datapackage.json").read_text(encoding="utf-8"))
+    for r in desc["resources"]:
+        if r["path"] == path.name:
+            data = path.read_bytes()
+            r["bytes"], r["hash"] = len(data), "sha256:" + hashlib.sha256(data).hexdigest()
+            if rows is not None:
+                r["rows"] = rows
+    (out / "datapackage.json").write_text(json.dumps(desc), encoding="utf-8")
+
+
+def _refused(loader, *expected):
+    with pytest.raises(kdwars.DataIntegrityError) as exc:
+        loader()
+    for text in expected:
+        assert text in str(exc.value), str(exc.value)
+    return str(exc.value)
+
+
+def test_truncated_table_is_refused(tables):
+    text = (tables / "events.csv").read_text(encoding="utf-8")
+    (tables / "events.csv").write_text(text[: len(text) // 2], encoding="utf-8")
+    _refused(kdwars.load_events, "events.csv", "bytes", "truncated")
+
+
+def test_edited_table_with_the_same_size_is_refused(tables):
+    text = (tables / "events.csv").read_text(encoding="utf-8")
+    (tables / "events.csv").write_text(text.replace("kazakh", "kazakx", 1), encoding="utf-8")
+    _refused(kdwars.load_events, "events.csv", "SHA-256")
+
+
+def test_row_count_is_checked(tables):
+    lines = (tables / "casualties.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+    _rewrite(tables, "casualties", "".join(lines[:-1]))
+    _refused(kdwars.load_casualties, "casualties.csv", "1 rows, but datapackage.json records 2")
+
+
+def test_unknown_vocabulary_value_is_refused_not_made_missing(tables):
+    text = (tables / "casualties.csv").read_text(encoding="utf-8")
+    _rewrite(tables, "casualties", text.replace(",strength,", ",strenght,", 1))
+    _refused(kdwars.load_casualties, "casualties.csv", "'measure'", "strenght")
+
+
+def test_unknown_ordered_category_is_refused(tables):
+    text = (tables / "events.csv").read_text(encoding="utf-8")
+    _rewrite(tables, "events", text.replace(",years,", ",yaers,", 1))
+    _refused(kdwars.load_events, "events.csv", "'date_precision'", "yaers")
+
+
+def test_duplicate_primary_key_is_refused(tables):
+    lines = (tables / "events.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+    _rewrite(tables, "events", "".join(lines + [lines[1]]), rows=len(lines))
+    _refused(kdwars.load_events, "events.csv", "primary key ['event_id'] is not unique")
+
+
+@pytest.mark.parametrize("mangle,expected", [
+    (lambda lines: lines[:1] + [lines[1].replace(",1640,", ",16x40,", 1)] + lines[2:], "cannot be read"),
+    (lambda lines: [], "cannot be read"),
+    (lambda lines: lines[:1] + [lines[1].rstrip("\n") + ",surplus\n"] + lines[2:], "cannot be read"),
+])
+def test_unreadable_tables_name_the_file(tables, mangle, expected):
+    lines = (tables / "events.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+    _rewrite(tables, "events", "".join(mangle(lines)))
+    _refused(kdwars.load_events, "events.csv", expected)
+
+
+def test_a_descriptor_without_hashes_is_refused(tables):
+    import json
+
+    desc = json.loads((tables / "datapackage.json").read_text(encoding="utf-8"))
+    for r in desc["resources"]:
+        r.pop("hash")
+    (tables / "datapackage.json").write_text(json.dumps(desc), encoding="utf-8")
+    _refused(kdwars.load_places, "places.csv", "no size, hash or row count")
+
+
+def test_multi_value_columns_are_lists(tables):
+    people = kdwars.load_people().set_index("person_id")
+    assert people.loc["jangir-khan", "aliases"] == ["Jangir Khan", "Jangir"]
+    assert people.loc["jangir-khan", "juz"] == ["middle"] and people.loc["erdeni-batur", "fate"] == ["KIA"]
+    assert people.loc["erdeni-batur", "aliases"] == [] and people.loc["erdeni-batur", "juz"] == []
+    ev = kdwars.load_events().set_index("event_id")
+    assert ev.loc["battle-1643", "disputed"] == ["date"] and ev.loc["war-1640", "disputed"] == []
+    assert ev.loc["battle-1643", "sources"] == ["overview"]
+    people.loc["jangir-khan", "aliases"].append("edited")
+    assert "edited" not in kdwars.load_people().set_index("person_id").loc["jangir-khan", "aliases"]
+
+
+@pytest.mark.parametrize("alias", ["Orbulaq; Gorge", "Orbulaq\rGorge", 'Orbul"aq, Gorge'])
+def test_values_round_trip_through_csv_or_are_refused(tmp_path, monkeypatch, alias):
+    import json
+
+    from kdwars.build import build
+    from kdwars.raw import RawDataError
+
+    from ._mini import PLACES, make_raw
+
+    raw = make_raw(tmp_path, places=PLACES.replace("aliases: [Orbulak]", f"aliases: [Orbulak, {json.dumps(alias)}]"))
+    try:
+        build(raw, tmp_path / "out")
+    except RawDataError:
+        return  # refused with a located message (tested in test_strict_input / test_pipeline)
+    monkeypatch.setenv("KDWARS_DATA_DIR", str(tmp_path / "out"))
+    assert kdwars.load_places().set_index("place_id").loc["orbulaq", "aliases"] == ["Orbulak", alias]
+
+
+def test_warm_loads_are_fast_and_see_a_rebuild(tables):
+    import time
+
+    kdwars.load_events()
+    t0 = time.perf_counter()
+    for _ in range(20):
+        kdwars.load_events()
+    assert (time.perf_counter() - t0) / 20 < 0.05
+    text = (tables / "events.csv").read_text(encoding="utf-8")
+    _rewrite(tables, "events", text.replace("A battle", "A renamed battle"))
+    assert "A renamed battle" in set(kdwars.load_events()["name"])
+
+
+def test_analysis_reads_the_list_columns(tables):
+    from kdwars import analysis as A
+
+    d = A.date_disagreements(kdwars.load_event_dates(), kdwars.load_events())
+    assert set(d["event_id"]) == {"battle-1643"}  # 1643 against 1644; the war has one date claim

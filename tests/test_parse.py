@@ -241,3 +241,100 @@ def test_year_spans_round_trip(year, span, season):
     d = parse_date(text)
     assert (d.year_start, d.year_end) == (year, end)
     assert d.season == season
+
+
+# --------------------------------------------------------------------------- strictness (issue 10)
+
+
+@pytest.mark.parametrize("text,reason", [
+    ("1.500,000", "cannot read a number"),                   # mixed separators
+    ("1,500.000", "cannot read a number"),
+    ("five five thousand", "cannot read a number"),          # garbled words (was 10,000)
+    ("twenty thirty", "cannot read a number"),
+    ("thousand thousand", "cannot read a number"),
+    ("150%", "percentage above 100"),
+    ("120 percent", "percentage above 100"),
+    ("1" * 300 + " thousand", "cannot read figure"),         # was OverflowError
+    ("9" * 5000, "cannot read figure"),                      # was a ValueError without the phrase
+])
+def test_strict_figures(text, reason):
+    with pytest.raises(ValueError, match=reason) as exc:
+        parse_figure(text)
+    assert repr(text)[:40].rstrip("'") in str(exc.value)
+
+
+@pytest.mark.parametrize("text,value", [
+    ("fifteen hundred", 1500), ("a thousand", 1000), ("twenty-five thousand", 25_000),
+    ("two hundred and fifty", 250), ("one million", 1_000_000), ("1,500,000", 1_500_000), ("1.500.000", 1_500_000),
+    ("100%", 100),
+])
+def test_strict_figures_still_read_good_numbers(text, value):
+    assert parse_figure(text).low == value
+
+
+@pytest.mark.parametrize("text,reason", [
+    ("31 February 1745", "not a day of February 1745"),
+    ("February 30, 1745", "not a day of February 1745"),
+    ("31 April 1745", "not a day of April 1745"),
+    ("29 February 1745", "not a day of February 1745"),
+    ("December 1745 to March 1745", "range runs backwards within 1745"),
+    ("20 March 1745 to 2 March 1745", "range runs backwards within 1745"),
+    ("1" * 300, "cannot read"),
+])
+def test_strict_dates(text, reason):
+    with pytest.raises(ValueError, match=reason):
+        parse_date(text)
+
+
+def test_julian_leap_days_are_kept():
+    # 1700 is a leap year in the Julian calendar the Russian reports used
+    assert parse_date("29 February 1700").day == 29
+    assert parse_date("March 1745 to December 1745").month == 3
+
+
+def _names_phrase(exc: ValueError, text: str) -> bool:
+    msg = str(exc)
+    return repr(text) in msg or (len(repr(text)) > 40 and repr(text)[:30] in msg) or "empty" in msg
+
+
+@given(st.text(max_size=80))
+@settings(max_examples=400, deadline=None)
+def test_fuzz_figures_value_or_value_error_naming_the_phrase(text):
+    try:
+        parse_figure(text)
+    except ValueError as exc:
+        assert _names_phrase(exc, text), str(exc)
+
+
+@given(st.text(max_size=80))
+@settings(max_examples=400, deadline=None)
+def test_fuzz_dates_value_or_value_error_naming_the_phrase(text):
+    try:
+        parse_date(text)
+    except ValueError as exc:
+        assert _names_phrase(exc, text), str(exc)
+
+
+number_words = st.lists(st.sampled_from(["one", "five", "twenty", "hundred", "thousand", "million", "and",
+                                         "fifteen", "a", "ninety"]), min_size=1, max_size=8)
+
+
+@given(number_words, st.sampled_from(["", "about ", "more than ", "up to "]))
+@settings(max_examples=400, deadline=None)
+def test_fuzz_number_words_never_crash(words, prefix):
+    text = prefix + " ".join(words)
+    try:
+        fig = parse_figure(text)
+    except ValueError as exc:
+        assert _names_phrase(exc, text)
+        return
+    assert all(v is None or 0 <= v <= 10_000_000 for v in (fig.low, fig.high))
+
+
+@given(st.from_regex(r"\d{1,400}( thousand| million)?", fullmatch=True))
+@settings(max_examples=300, deadline=None)
+def test_fuzz_long_digit_strings(text):
+    try:
+        parse_figure(text)
+    except ValueError as exc:
+        assert _names_phrase(exc, text)

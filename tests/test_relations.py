@@ -109,8 +109,8 @@ def test_a_refinement_alone_never_flags_a_dispute(rel):
     stated = kdwars.load_disagreements()
     conflicts = rel[rel["relation"] == "conflicts"]
     field_of = {"date": "date", "figures": "figure", "outcome": "outcome", "place": "place"}
-    for event_id, aspects in ev["disputed"].dropna().items():
-        for aspect in aspects.split(";"):
+    for event_id, aspects in ev["disputed"].items():
+        for aspect in aspects:
             by_claims = ((conflicts["event_id"] == event_id) & (conflicts["field"] == field_of.get(aspect))).any()
             by_article = ((stated["event_id"] == event_id) & (stated["aspect"] == aspect)).any()
             assert by_claims or by_article, (event_id, aspect)

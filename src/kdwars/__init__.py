@@ -18,6 +18,7 @@ from __future__ import annotations
 from importlib import import_module
 
 from .data import (
+    DataIntegrityError,
     UnknownNameError,
     data_dir,
     load_casualties,
@@ -91,5 +92,5 @@ __all__ = [
     "load_event_places", "load_person_claims", "load_coverage", "load_event_sides",
     "load_disagreements", "load_claim_relations", "claim_relations", "resolve_person",
     "resolve_place", "reconcile", "parse_figure", "parse_date", "data_dir",
-    "UnknownNameError",
+    "UnknownNameError", "DataIntegrityError",
 ]

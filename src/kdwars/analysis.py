@@ -13,7 +13,15 @@ import numpy as np
 import pandas as pd
 
 from .reconcile import reconcile
-from .schema import MILITARY_TYPES
+from .vocab import (
+    COMBATANT_ROLES,
+    COMMAND_ROLES,
+    EVENT_CATEGORIES,
+    EVENT_CATEGORY_ORDER,
+    LIST_SEPARATOR,
+    MAIN_SIDES,
+    MILITARY_TYPES,
+)
 
 __all__ = [
     "phase_order", "by_phase", "by_region", "events_per_decade", "upper_hand", "phase_crosswalk",
@@ -22,19 +30,6 @@ __all__ = [
     "outcome_disagreements", "claims_per_source", "coverage_matrix", "severity_by_phase",
     "force_ranges", "camp_strengths", "event_category", "EVENT_CATEGORIES", "disagreeing_pairs", "disagreement_matrix", "phase_results", "displacement_flows", "MAIN_SIDES",
 ]
-
-#: The two belligerents every chart shows first, in this order.
-MAIN_SIDES = ("kazakh", "dzungar")
-
-#: Event types grouped into a few categories (few enough to colour apart).
-EVENT_CATEGORIES = {
-    "battle": "fighting", "siege": "fighting", "raid": "fighting", "city-capture": "fighting",
-    "campaign": "campaign or invasion", "invasion": "campaign or invasion", "war": "war",
-    "embassy": "diplomacy", "treaty": "diplomacy", "protectorate": "diplomacy", "council": "diplomacy",
-    "death": "rulers and captives", "succession": "rulers and captives", "capture-of-person": "rulers and captives",
-    "founding": "rulers and captives", "fortification": "fighting", "displacement": "displacement",
-}
-
 
 def event_category(event_type: pd.Series) -> pd.Series:
     """The category of each event type (:data:`EVENT_CATEGORIES`), as an ordered categorical.
@@ -64,7 +59,7 @@ def event_category(event_type: pd.Series) -> pd.Series:
     >>> event_category(pd.Series(["battle", "treaty"])).tolist()
     ['fighting', 'diplomacy']
     """
-    order = ["fighting", "campaign or invasion", "war", "diplomacy", "rulers and captives", "displacement"]
+    order = list(EVENT_CATEGORY_ORDER)
     unknown = set(event_type.dropna()) - set(EVENT_CATEGORIES)
     if unknown:
         raise ValueError(f"event types without a category: {sorted(unknown)}")
@@ -326,7 +321,6 @@ def phase_crosswalk(events: pd.DataFrame, phases: pd.DataFrame) -> pd.DataFrame:
 
 # --------------------------------------------------------------------------- commanders
 
-COMMAND_ROLES = ("commander", "co-commander")
 
 
 def commander_records(commanders: pd.DataFrame, events: pd.DataFrame, people: pd.DataFrame | None = None,
@@ -750,9 +744,9 @@ def camp_strengths(casualties: pd.DataFrame, event_sides: pd.DataFrame | None = 
     rec["low"] = rec["low"].fillna(rec["high"])
     camp = {}
     if event_sides is not None:
-        fighting = event_sides[event_sides["role"].isin(["principal", "ally"])]
+        fighting = event_sides[event_sides["role"].isin(COMBATANT_ROLES)]
         camp = {(e, s): k for e, s, k in zip(fighting["event_id"], fighting["side"], fighting["camp"])}
-        excluded = event_sides[~event_sides["role"].isin(["principal", "ally"])]
+        excluded = event_sides[~event_sides["role"].isin(COMBATANT_ROLES)]
         out_of_fight = set(zip(excluded["event_id"], excluded["side"]))
         rec = rec[[(e, s) not in out_of_fight or (e, s) in camp for e, s in zip(rec["event_id"], rec["side"])]]
     rec = rec.assign(camp=[camp.get((e, s), s) for e, s in zip(rec["event_id"], rec["side"])])
@@ -946,8 +940,9 @@ def date_disagreements(event_dates: pd.DataFrame, events: pd.DataFrame) -> pd.Da
     _need(events, ["event_id", "name", "disputed"], "date_disagreements")
     d = event_dates.copy()
     env = d.groupby("event_id").agg(y0=("year_start", "min"), y1=("year_end", "max"))
-    aspects = events.set_index("event_id")["disputed"].fillna("").astype(str).str.split(";")
-    disputed = [e for e, a in aspects.items() if "date" in a]
+    aspects = events.set_index("event_id")["disputed"]  # a list per event (loaders), or ';'-joined text
+    disputed = [e for e, a in aspects.items()
+                if "date" in (a if isinstance(a, (list, tuple)) else str(a).split(LIST_SEPARATOR) if pd.notna(a) else [])]
     out = d[d["event_id"].isin(disputed)].copy()
     out["spread"] = out["event_id"].map(env["y1"] - env["y0"])
     out["name"] = out["event_id"].map(events.set_index("event_id")["name"])

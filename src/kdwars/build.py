@@ -1,29 +1,37 @@
-"""``kdwars build``: raw YAML records → validated, tidy CSV tables.
+"""``kdwars build``: raw YAML records → validated, tidy CSV tables, as a staged pipeline.
 
-The build reads every raw file, checks it completely, and only then writes. If
-anything is wrong it raises :class:`~kdwars.raw.RawDataError` listing every
-problem (file, line, record, field, value, reason) and writes nothing, so the
-previous tables in ``data/processed/`` stay intact. The tables are written to a
-temporary directory first and moved into place file by file.
+Each stage is a small function that adds every problem it finds to one
+:class:`Problems` list; the build stops before writing if any stage found one,
+raising :class:`~kdwars.raw.RawDataError` that lists them all (file, line,
+record, field, value, reason):
+
+1. :func:`read_files` — every file under ``data/raw`` accounted for, each read
+   with the strict YAML loader (:mod:`kdwars.raw`);
+2. :func:`validate_records` — each record against its schema (:mod:`kdwars.schema`);
+3. :func:`resolve_names` — unique ids, citations, alias tables, phase schemes;
+4. :func:`derive_rows` — per event: claim ids, parsed dates and figures,
+   resolved names, and its rows in every table;
+5. :func:`check_whole` — rules across records (parent cycles and spans, inferred
+   bounds, duplicates, phases, coordinates, scripts, text normal form);
+6. :func:`assemble_tables` — the tables, claim relations and ``disputed``;
+7. :func:`write_tables` — every table and ``datapackage.json`` switched in as one set.
+
+:func:`build` and :func:`validate` run them; :func:`run_pipeline` runs stages 1–6.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
-import os
-import shutil
-import tempfile
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from pydantic import ValidationError
 
 from . import schema
-from .parse import DATE_PRECISIONS, parse_date, parse_figure
+from . import vocab as V
+from .parse import parse_date, parse_figure
 from .raw import (
     AliasTable,
     Problem,
@@ -35,12 +43,19 @@ from .raw import (
     value_at,
 )
 
+DATE_PRECISIONS = V.DATE_PRECISIONS
+
 #: Output tables, in the order they are written and described.
 TABLES = (
     "sources", "phases", "places", "people", "person_claims", "events", "event_dates",
     "event_outcomes", "event_places", "casualties", "commanders", "event_sides", "disagreements",
     "claim_relations", "coverage",
 )
+#: The raw files every build needs, besides ``events/*.yaml``.
+REQUIRED_FILES = ("sources.yaml", "phases.yaml", "people.yaml", "places.yaml")
+#: Claim lists of an event record, in the order they are counted.
+CLAIM_KINDS = ("dates", "outcomes", "places", "figures", "participants", "sides")
+COVERAGE_KINDS = CLAIM_KINDS + ("person_claims",)
 
 
 @dataclass
@@ -53,6 +68,13 @@ class BuildReport:
     out_dir: Path | None = None
 
     def summary(self) -> str:
+        """The report as a few lines of text.
+
+        Returns
+        -------
+        str
+            Records read, claims read and written, and where the tables went.
+        """
         lines = [
             f"records: {dict(self.records)}",
             f"claims read: {sum(self.claims_in.values())} {dict(self.claims_in)}",
@@ -70,25 +92,27 @@ class _Rec:
     model: Any
 
 
-class _Collector:
+class Problems:
+    """The problems found so far, each located in its file and record."""
+
     def __init__(self) -> None:
         self.problems: list[Problem] = []
 
     def add(self, rec: _Rec | None, record_id: str | None, loc: tuple, value: Any, message: str,
             file: str | None = None) -> None:
-        self.problems.append(
-            Problem(
-                file=file or (rec.file if rec else "?"),
-                line=line_of(rec.raw, loc) if rec else None,
-                record=record_id,
-                field=format_loc(loc) if loc else None,
-                value=value,
-                message=message,
-            )
-        )
+        """Add one problem of record ``rec`` at field path ``loc``."""
+        self.problems.append(Problem(
+            file=file or (rec.file if rec else "?"), line=line_of(rec.raw, loc) if rec else None,
+            record=record_id, field=format_loc(loc) if loc else None, value=value, message=message,
+        ))
+
+    def raise_if_any(self) -> None:
+        """Raise :class:`RawDataError` listing every problem, if there is one."""
+        if self.problems:
+            raise RawDataError(self.problems)
 
 
-def _rel(path: Path, raw_dir: Path) -> str:
+def _rel(path: Path) -> str:
     """``path`` as the user would type it: relative to the working directory when inside it."""
     try:
         return str(Path(path).resolve().relative_to(Path.cwd().resolve()))
@@ -96,13 +120,112 @@ def _rel(path: Path, raw_dir: Path) -> str:
         return str(path)
 
 
-def _load_models(path: Path, raw_dir: Path, model, id_field: str, col: _Collector) -> list[_Rec]:
-    name = _rel(path, raw_dir)
+# --------------------------------------------------------------------------- 1. read files
+
+
+@dataclass
+class RawFiles:
+    """Stage 1's output: each file's display name and its records (mappings with line numbers)."""
+
+    sources: list[tuple[str, list[dict]]] = field(default_factory=list)
+    phases: list[tuple[str, list[dict]]] = field(default_factory=list)
+    people: list[tuple[str, list[dict]]] = field(default_factory=list)
+    places: list[tuple[str, list[dict]]] = field(default_factory=list)
+    events: list[tuple[str, list[dict]]] = field(default_factory=list)
+
+
+def read_files(raw_dir: Path, col: Problems) -> RawFiles:
+    """Stage 1: account for every file under ``raw_dir`` and read each with the strict loader.
+
+    Parameters
+    ----------
+    raw_dir : pathlib.Path
+        The raw records directory.
+    col : Problems
+        Collects missing, stray or unreadable files.
+
+    Returns
+    -------
+    RawFiles
+        The records of every file that could be read.
+    """
+    from .raw import account_for_files
+
+    raw_dir = Path(raw_dir)
+    for needed in REQUIRED_FILES:
+        if not (raw_dir / needed).is_file():
+            col.problems.append(Problem(_rel(raw_dir / needed), None, None, None, None, "file is missing"))
+    event_files = sorted((raw_dir / "events").glob("*.yaml")) if (raw_dir / "events").is_dir() else []
+    if not event_files:
+        col.problems.append(Problem(_rel(raw_dir / "events"), None, None, None, None,
+                                    "no event files (events/*.yaml)"))
+    col.problems.extend(account_for_files(raw_dir, _rel))
+    col.raise_if_any()
+    out = RawFiles()
+    for kind in ("sources", "phases", "people", "places"):
+        getattr(out, kind).append(_read_one(raw_dir / f"{kind}.yaml", col))
+    out.events = [_read_one(f, col) for f in event_files]
+    return out
+
+
+def _read_one(path: Path, col: Problems) -> tuple[str, list[dict]]:
+    name = _rel(path)
     try:
-        records = read_yaml_records(path, name)
+        return name, read_yaml_records(path, name)
     except RawDataError as exc:
         col.problems.extend(exc.problems)
-        return []
+        return name, []
+
+
+# --------------------------------------------------------------------------- 2. validate records
+
+#: Record kind -> (schema model, id field).
+MODELS = {
+    "sources": (schema.Source, "source_id"), "phases": (schema.Phase, "phase_id"),
+    "people": (schema.Person, "person_id"), "places": (schema.Place, "place_id"),
+    "events": (schema.Event, "event_id"),
+}
+
+
+@dataclass
+class Records:
+    """Stage 2's output: the records that passed their schema, per kind."""
+
+    sources: list[_Rec] = field(default_factory=list)
+    phases: list[_Rec] = field(default_factory=list)
+    people: list[_Rec] = field(default_factory=list)
+    places: list[_Rec] = field(default_factory=list)
+    events: list[_Rec] = field(default_factory=list)
+
+
+def validate_records(files: RawFiles, col: Problems) -> Records:
+    """Stage 2: check each record against its schema model.
+
+    Parameters
+    ----------
+    files : RawFiles
+        Stage 1's output.
+    col : Problems
+        Collects every schema violation, located at the offending field.
+
+    Returns
+    -------
+    Records
+        The records that passed, with their models.
+    """
+    out = Records()
+    for kind, (model, id_field) in MODELS.items():
+        for name, records in getattr(files, kind):
+            getattr(out, kind).extend(_validate_file(name, records, model, id_field, col))
+    return out
+
+
+_PYDANTIC_MESSAGES = {"extra_forbidden": "unknown field (misspelt?)", "missing": "required field is missing"}
+
+
+def _validate_file(name: str, records: list[dict], model, id_field: str, col: Problems) -> list[_Rec]:
+    from pydantic import ValidationError
+
     out = []
     for i, raw in enumerate(records):
         rid = raw.get(id_field) if isinstance(raw.get(id_field), str) else f"#{i + 1}"
@@ -111,19 +234,158 @@ def _load_models(path: Path, raw_dir: Path, model, id_field: str, col: _Collecto
         except ValidationError as exc:
             for err in exc.errors():
                 loc = tuple(err["loc"])
-                msg = err["msg"]
-                if err["type"] == "extra_forbidden":
-                    msg = "unknown field (misspelt?)"
-                elif err["type"] == "literal_error":
+                msg = _PYDANTIC_MESSAGES.get(err["type"], err["msg"])
+                if err["type"] == "literal_error":
                     msg = "not in the vocabulary: " + msg.replace("Input should be ", "expected ")
-                elif err["type"] == "missing":
-                    msg = "required field is missing"
                 col.problems.append(
-                    Problem(name, line_of(raw, loc), rid, format_loc(loc), value_at(raw, loc), msg)
-                )
+                    Problem(name, line_of(raw, loc), rid, format_loc(loc), value_at(raw, loc), msg))
             continue
         out.append(_Rec(name, raw, m))
     return out
+
+
+# --------------------------------------------------------------------------- 3. resolve names
+
+
+@dataclass
+class Context:
+    """Stage 3's output: the records by id, the alias tables and the phase schemes."""
+
+    records: Records
+    col: Problems
+    raw_dir: Path
+    sources: dict[str, _Rec] = field(default_factory=dict)
+    phases: dict[tuple, _Rec] = field(default_factory=dict)
+    people: dict[str, _Rec] = field(default_factory=dict)
+    places: dict[str, _Rec] = field(default_factory=dict)
+    events: dict[str, _Rec] = field(default_factory=dict)
+    person_names: AliasTable = field(default_factory=lambda: AliasTable("person"))
+    place_names: AliasTable = field(default_factory=lambda: AliasTable("place"))
+    schemes: dict[str, list] = field(default_factory=lambda: defaultdict(list))
+    report: BuildReport = field(default_factory=BuildReport)
+    coverage: dict[tuple, Counter] = field(default_factory=lambda: defaultdict(Counter))
+
+    def cite_ok(self, rec: _Rec, rid: str, loc: tuple, claim) -> bool:
+        """Whether ``claim`` cites a known source and one of its sections (else a problem)."""
+        src = self.sources.get(claim.source)
+        if src is None:
+            self.col.add(rec, rid, loc + ("source",), claim.source,
+                         f"unknown source (known: {', '.join(sorted(self.sources))})")
+            return False
+        if claim.section not in src.model.sections:
+            self.col.add(rec, rid, loc + ("section",), claim.section,
+                         f"no such section in source {claim.source!r} (sections: {'; '.join(src.model.sections)})")
+            return False
+        return True
+
+    def count(self, source: str, section: str, kind: str) -> None:
+        """Count one claim of ``kind`` citing ``source``/``section`` (the coverage table)."""
+        self.coverage[(source, section)][kind] += 1
+
+
+def resolve_names(records: Records, col: Problems, raw_dir: Path) -> Context:
+    """Stage 3: unique ids, citations of phases and people, alias tables and phase schemes.
+
+    Parameters
+    ----------
+    records : Records
+        Stage 2's output.
+    col : Problems
+        Collects duplicate ids, unknown citations and clashing aliases.
+    raw_dir : pathlib.Path
+        The raw directory (to locate whole-file problems).
+
+    Returns
+    -------
+    Context
+        Records by id, alias tables and phases by scheme, for the later stages.
+    """
+    ctx = Context(records, col, Path(raw_dir))
+    ctx.sources = _unique(records.sources, "source_id", "source", col)
+    ctx.phases = _unique(records.phases, "phase_id", "phase", col)
+    ctx.people = _unique(records.people, "person_id", "person", col)
+    ctx.places = _unique(records.places, "place_id", "place", col)
+    ctx.events = _unique(records.events, "event_id", "event", col)
+    for r in records.phases:
+        ctx.cite_ok(r, r.model.phase_id, (), r.model)
+    _person_aliases(ctx)
+    _place_aliases(ctx)
+    for r in records.phases:
+        ctx.schemes[r.model.scheme].append(r.model)
+    for scheme in V.SCHEMES:
+        if not ctx.schemes.get(scheme):
+            col.problems.append(Problem(_rel(ctx.raw_dir / "phases.yaml"), None, None, "scheme", scheme,
+                                        "scheme has no phases"))
+    return ctx
+
+
+def _unique(recs: list[_Rec], attr: str, what: str, col: Problems) -> dict:
+    seen: dict = {}
+    for r in recs:
+        key = getattr(r.model, attr)
+        if what == "phase":
+            key = (r.model.scheme, key)
+        if key in seen:
+            other = seen[key]
+            col.add(r, str(key), (attr,), str(key),
+                    f"duplicate {what} id (first defined in {other.file}:{other.raw.get('__line__')})")
+        else:
+            seen[key] = r
+    return seen
+
+
+def _person_aliases(ctx: Context) -> None:
+    for r in ctx.records.people:
+        pid = r.model.person_id
+        for j, name in enumerate([r.model.name] + list(r.model.aliases)):
+            clash = ctx.person_names.add(pid, name)
+            if clash:
+                loc = ("name",) if j == 0 else ("aliases", j - 1)
+                ctx.col.add(r, pid, loc, name, f"spelling already belongs to person {clash!r}")
+        for j, other in enumerate(r.model.identity_uncertain_with):
+            if other not in ctx.people:
+                ctx.col.add(r, pid, ("identity_uncertain_with", j), other, "unknown person id")
+        for j, c in enumerate(r.model.claims):
+            ctx.cite_ok(r, pid, ("claims", j), c)
+
+
+def _place_aliases(ctx: Context) -> None:
+    for r in ctx.records.places:
+        for j, name in enumerate([r.model.name] + list(r.model.aliases)):
+            clash = ctx.place_names.add(r.model.place_id, name)
+            if clash:
+                loc = ("name",) if j == 0 else ("aliases", j - 1)
+                ctx.col.add(r, r.model.place_id, loc, name, f"spelling already belongs to place {clash!r}")
+
+
+def assign_phase(ctx: Context, scheme: str, year: int, explicit: str | None, rec: _Rec, rid: str,
+                 where: tuple = ("dates",)) -> str | None:
+    """The phase of ``scheme`` holding ``year`` (or the ``explicit`` one, checked), else a problem at ``where``."""
+    phases = ctx.schemes.get(scheme, [])
+    if explicit:
+        match = [p for p in phases if p.phase_id == explicit]
+        if not match:
+            ctx.col.add(rec, rid, (scheme,), explicit, f"unknown {scheme} phase")
+            return None
+        p = match[0]
+        if not p.start_year <= year <= p.end_year:
+            ctx.col.add(rec, rid, (scheme,), explicit,
+                        f"year {year} is outside its phase {p.phase_id} ({p.start_year}–{p.end_year})")
+            return None
+        return p.phase_id
+    cands = [p for p in phases if p.start_year <= year <= p.end_year]
+    if not cands:
+        ctx.col.add(rec, rid, where, year, f"year {year} lies in no {scheme} phase")
+        return None
+    if len(cands) > 1:
+        ids = " and ".join(p.phase_id for p in sorted(cands, key=lambda p: p.start_year))
+        ctx.col.add(rec, rid, where, year,
+                    f"year {year} is the boundary of {scheme} phases {ids}: name the phase ({scheme}: ...)")
+        return None
+    return cands[0].phase_id
+
+
+# --------------------------------------------------------------------------- 4. derive rows
 
 
 def _claim_id(*parts: Any) -> str:
@@ -136,460 +398,618 @@ CLAIM_PREFIX = {"dates": "d", "outcomes": "o", "places": "p", "figures": "f", "p
 
 
 def suggest_claim_id(kind: str, event_id: str, claim: Any) -> str:
-    """A fresh id for a claim that has none (its content's hash; written once, then kept)."""
-    return CLAIM_PREFIX[kind] + _claim_id(event_id, kind, repr(claim))
+    """A fresh id for a claim that has none (its content's hash; written once, then kept).
 
-
-def compile_tables(raw_dir: Path) -> tuple[dict[str, pd.DataFrame], BuildReport]:
-    """Read, check and assemble every table from ``raw_dir``.
+    Parameters
+    ----------
+    kind : str
+        The claim list (``dates``, ``outcomes``, ``places``, ``figures``, ``participants``, ``sides``).
+    event_id : str
+        The event the claim belongs to.
+    claim : object
+        The claim (its ``repr`` is hashed).
 
     Returns
     -------
-    tables : dict of DataFrame
-    report : BuildReport
+    str
+        The list's letter followed by eight hex digits.
+    """
+    return CLAIM_PREFIX[kind] + _claim_id(event_id, kind, repr(claim))
+
+
+@dataclass
+class Rows:
+    """Stage 4's output: the rows of every event table."""
+
+    events: list[dict] = field(default_factory=list)
+    dates: list[dict] = field(default_factory=list)
+    outcomes: list[dict] = field(default_factory=list)
+    places: list[dict] = field(default_factory=list)
+    figures: list[dict] = field(default_factory=list)
+    participants: list[dict] = field(default_factory=list)
+    sides: list[dict] = field(default_factory=list)
+    disagreements: list[dict] = field(default_factory=list)
+
+
+@dataclass
+class _Parsed:
+    """One event's claims, checked: parsed dates and figures, resolved places and people."""
+
+    ok: bool = True
+    ids: set = field(default_factory=set)
+    place_id: str | None = None
+    dates: list = field(default_factory=list)
+    places: list = field(default_factory=list)
+    figures: list = field(default_factory=list)
+    participants: list = field(default_factory=list)
+
+
+def derive_rows(ctx: Context) -> Rows:
+    """Stage 4: check each event's claims and derive its rows in every event table.
+
+    Parameters
+    ----------
+    ctx : Context
+        Stage 3's output; its problems list collects every bad claim.
+
+    Returns
+    -------
+    Rows
+        The rows of the events that passed (an event with a problem adds none).
+    """
+    rows = Rows()
+    for r in ctx.records.events:
+        e = r.model
+        for kind in CLAIM_KINDS:
+            ctx.report.claims_in[kind] += len(getattr(e, kind))
+        p = _check_event(ctx, r)
+        if p.ok:
+            _event_rows(ctx, r, p, rows)
+    return rows
+
+
+def _check_event(ctx: Context, r: _Rec) -> _Parsed:
+    e, rid, col = r.model, r.model.event_id, ctx.col
+    p = _Parsed()
+    p.ok = _claim_ids(ctx, r, p)
+    if e.parent is not None and e.parent not in ctx.events:
+        col.add(r, rid, ("parent",), e.parent, "unknown parent event")
+        p.ok = False
+    elif e.parent == rid:
+        col.add(r, rid, ("parent",), e.parent, "an event cannot be its own parent")
+        p.ok = False
+    try:
+        p.place_id = ctx.place_names.resolve(e.place)
+    except KeyError as exc:
+        col.add(r, rid, ("place",), e.place, str(exc.args[0]))
+        p.ok = False
+    _check_dates(ctx, r, p)
+    _check_outcomes(ctx, r, p)
+    _check_places(ctx, r, p)
+    _check_figures(ctx, r, p)
+    _check_participants(ctx, r, p)
+    for j, sc in enumerate(e.sides):
+        p.ok &= ctx.cite_ok(r, rid, ("sides", j), sc)
+    _check_disagreements(ctx, r, p)
+    p.ok &= _check_date_basis(col, r, rid, ctx.cite_ok)
+    _check_place_basis(ctx, r, p)
+    return p
+
+
+def _claim_ids(ctx: Context, r: _Rec, p: _Parsed) -> bool:
+    """Every claim carries a stable id, with its list's letter, unique in the event."""
+    rid, seen, ok = r.model.event_id, {}, True
+    for kind, prefix in CLAIM_PREFIX.items():
+        for j, c in enumerate(getattr(r.model, kind)):
+            if c.id is None:
+                ctx.col.add(r, rid, (kind, j, "id"), None,
+                            f"claim has no id; give it a new one that is never reused, e.g. "
+                            f"id: {suggest_claim_id(kind, rid, c)}")
+                ok = False
+            elif not c.id.startswith(prefix):
+                ctx.col.add(r, rid, (kind, j, "id"), c.id, f"a claim id in {kind} starts with {prefix!r}")
+                ok = False
+            elif c.id in seen:
+                ctx.col.add(r, rid, (kind, j, "id"), c.id, f"claim id already used in this event ({seen[c.id]})")
+                ok = False
+            else:
+                seen[c.id] = f"{kind}[{j}]"
+    p.ids = set(seen)
+    return ok
+
+
+def _check_dates(ctx: Context, r: _Rec, p: _Parsed) -> None:
+    rid = r.model.event_id
+    for j, d in enumerate(r.model.dates):
+        if not ctx.cite_ok(r, rid, ("dates", j), d):
+            p.ok = False
+            continue
+        try:
+            if d.context_year is not None:
+                dv = parse_date(f"{d.as_written} {d.context_year}")
+                dv = replace(dv, qualifier=" ".join(filter(None, [dv.qualifier, "year from context"])))
+            else:
+                dv = parse_date(d.as_written)
+        except ValueError as exc:
+            ctx.col.add(r, rid, ("dates", j, "as_written"), d.as_written, str(exc))
+            p.ok = False
+            continue
+        p.dates.append((d, dv))
+
+
+def _check_outcomes(ctx: Context, r: _Rec, p: _Parsed) -> None:
+    e = r.model
+    for j, o in enumerate(e.outcomes):
+        p.ok &= ctx.cite_ok(r, e.event_id, ("outcomes", j), o)
+        if o.winner is not None and e.type not in V.CONTEST_TYPES:
+            ctx.col.add(r, e.event_id, ("outcomes", j, "winner"), o.winner,
+                        f"a {e.type} is not a contest: only {', '.join(V.CONTEST_TYPES)} have a winner; "
+                        "keep the outcome as an as_written phrase")
+            p.ok = False
+
+
+def _check_places(ctx: Context, r: _Rec, p: _Parsed) -> None:
+    rid = r.model.event_id
+    for j, pc in enumerate(r.model.places):
+        p.ok &= ctx.cite_ok(r, rid, ("places", j), pc)
+        try:
+            p.places.append((pc, ctx.place_names.resolve(pc.place)))
+        except KeyError as exc:
+            ctx.col.add(r, rid, ("places", j, "place"), pc.place, str(exc.args[0]))
+            p.ok = False
+
+
+def _check_figures(ctx: Context, r: _Rec, p: _Parsed) -> None:
+    rid = r.model.event_id
+    for j, fc in enumerate(r.model.figures):
+        p.ok &= ctx.cite_ok(r, rid, ("figures", j), fc)
+        try:
+            fv = parse_figure(fc.as_written)
+        except ValueError as exc:
+            ctx.col.add(r, rid, ("figures", j, "as_written"), fc.as_written, str(exc))
+            p.ok = False
+            continue
+        if fc.unit is None and (fv.low is not None or fv.high is not None):
+            ctx.col.add(r, rid, ("figures", j, "unit"), None, "a numeric figure needs a unit")
+            p.ok = False
+        elif fc.unit == "percent" and fv.high is not None and fv.high > 100:
+            ctx.col.add(r, rid, ("figures", j, "as_written"), fc.as_written, "a percentage above 100")
+            p.ok = False
+        p.figures.append((fc, fv))
+
+
+def _check_participants(ctx: Context, r: _Rec, p: _Parsed) -> None:
+    rid = r.model.event_id
+    for j, pa in enumerate(r.model.participants):
+        p.ok &= ctx.cite_ok(r, rid, ("participants", j), pa)
+        try:
+            p.participants.append((pa, ctx.person_names.resolve(pa.person)))
+        except KeyError as exc:
+            ctx.col.add(r, rid, ("participants", j, "person"), pa.person, str(exc.args[0]))
+            p.ok = False
+
+
+def _check_disagreements(ctx: Context, r: _Rec, p: _Parsed) -> None:
+    rid = r.model.event_id
+    for j, dg in enumerate(r.model.disagreements):
+        for k, cid in enumerate(dg.claims):
+            if cid not in p.ids:
+                ctx.col.add(r, rid, ("disagreements", j, "claims", k), cid, "no claim with this id in this event")
+                p.ok = False
+        if len(set(dg.claims)) < 2:
+            ctx.col.add(r, rid, ("disagreements", j, "claims"), V.LIST_SEPARATOR.join(dg.claims),
+                        "a disagreement needs two different claims")
+            p.ok = False
+
+
+def _check_place_basis(ctx: Context, r: _Rec, p: _Parsed) -> None:
+    e, rid = r.model, r.model.event_id
+    if e.place_basis == "stated":
+        if p.place_id is not None and p.place_id not in {pid for _, pid in p.places}:
+            ctx.col.add(r, rid, ("place",), e.place,
+                        "the primary place is not among the event's own place claims: add the place claim "
+                        "with its source and section, or set place_basis: inferred with a place_note")
+            p.ok = False
+    elif not e.place_note:
+        ctx.col.add(r, rid, ("place_note",), None, "an inferred place needs a place_note saying why it is placed there")
+        p.ok = False
+
+
+def _event_rows(ctx: Context, r: _Rec, p: _Parsed, rows: Rows) -> None:
+    e, rid = r.model, r.model.event_id
+    rows.events.append(_event_row(ctx, r, p))
+    for d, dv in p.dates:
+        rows.dates.append({
+            "claim_id": f"{rid}:{d.id}", "event_id": rid, "as_written": d.as_written,
+            "year_start": dv.year_start, "year_end": dv.year_end, "month": dv.month, "day": dv.day,
+            "season": dv.season, "qualifier": dv.qualifier, "date_precision": dv.precision,
+            "source_id": d.source, "section": d.section, "attributed_to": d.attributed_to,
+            "witness": d.witness or "article", "note": d.note,
+        })
+        ctx.count(d.source, d.section, "dates")
+    for o in e.outcomes:
+        rows.outcomes.append({
+            "claim_id": f"{rid}:{o.id}", "event_id": rid, "winner": o.winner, "as_written": o.as_written,
+            "source_id": o.source, "section": o.section, "attributed_to": o.attributed_to,
+            "witness": o.witness or "article", "note": o.note,
+        })
+        ctx.count(o.source, o.section, "outcomes")
+    rows.places.extend(_place_rows(ctx, e, p))
+    for fc, fv in p.figures:
+        rows.figures.append({
+            "claim_id": f"{rid}:{fc.id}", "event_id": rid, "side": fc.side, "measure": fc.measure,
+            "kind": fc.kind, "low": fv.low, "high": fv.high, "unit": fc.unit,
+            "qualitative": fv.qualitative, "precision": fv.precision, "as_written": fc.as_written,
+            "source_id": fc.source, "section": fc.section, "attributed_to": fc.attributed_to,
+            "witness": fc.witness or "article", "note": fc.note,
+        })
+        ctx.count(fc.source, fc.section, "figures")
+    for pa, pid in p.participants:
+        rows.participants.append({
+            "claim_id": f"{rid}:{pa.id}", "event_id": rid, "person_id": pid, "side": pa.side, "role": pa.role,
+            "fate": pa.fate, "as_written": pa.person, "source_id": pa.source, "section": pa.section,
+            "attributed_to": pa.attributed_to, "witness": pa.witness or "article", "note": pa.note,
+        })
+        ctx.count(pa.source, pa.section, "participants")
+    rows.sides.extend(_side_rows(e))
+    for sc in e.sides:
+        ctx.count(sc.source, sc.section, "sides")
+    for dg in e.disagreements:
+        rows.disagreements.append({
+            "event_id": rid, "aspect": dg.aspect, "claims": V.LIST_SEPARATOR.join(f"{rid}:{c}" for c in dg.claims),
+            "note": " ".join(dg.note.split())})
+
+
+def _event_row(ctx: Context, r: _Rec, p: _Parsed) -> dict:
+    e, rid = r.model, r.model.event_id
+    y0, y1, date_text, precision, lead_year, date_note = _event_dating(e, p.dates)
+    # Phases follow the record's leading (first) date claim, so that a broad or
+    # competing later claim ("from the 17th century") does not move the event.
+    where = ("date_inferred", "start") if e.date_basis == "inferred" else ("dates", 0, "as_written")
+    period = assign_phase(ctx, "period", lead_year, e.period, r, rid, where)
+    stage = assign_phase(ctx, "stage", lead_year, e.stage, r, rid, where)
+    winners = {o.winner for o in e.outcomes if o.winner is not None}
+    if winners:
+        winner = winners.pop() if len(winners) == 1 else "disputed"
+    else:
+        winner = "unknown" if e.type in V.MILITARY_TYPES else None
+    place = ctx.places[p.place_id].model if p.place_id in ctx.places else None
+    claims = [c for kind in CLAIM_KINDS for c in getattr(e, kind)]
+    return {
+        "event_id": rid, "name": e.name, "event_type": e.type, "parent_event_id": e.parent,
+        "year_start": y0, "year_end": y1, "date_text": date_text,
+        "date_precision": precision, "date_basis": e.date_basis, "date_note": date_note,
+        "period": period, "stage": stage,
+        "place_id": p.place_id, "region": place.region if place else None,
+        "lat": place.lat if place else None, "lon": place.lon if place else None,
+        "place_precision": _place_precision(place), "place_basis": e.place_basis,
+        "place_note": " ".join(e.place_note.split()) if e.place_note else None,
+        "attacker": e.attacker, "defender": e.defender, "winner": winner,
+        # stated disagreements; conflicting claims are added once the tables are assembled
+        "disputed": V.LIST_SEPARATOR.join(sorted({dg.aspect for dg in e.disagreements})) or None,
+        "n_claims": len(claims),
+        "summary": " ".join(e.summary.split()),
+        "sources": V.LIST_SEPARATOR.join(sorted({c.source for c in claims})),
+    }
+
+
+def _place_rows(ctx: Context, e: schema.Event, p: _Parsed) -> list[dict]:
+    rid = e.event_id
+    basis = next((pc for pc, pid in p.places if pid == p.place_id), None) if e.place_basis == "stated" else None
+    out = [{
+        "claim_id": None, "event_id": rid, "place_id": p.place_id, "role": "primary", "as_written": e.place,
+        "source_id": basis.source if basis else None, "section": basis.section if basis else None,
+        "attributed_to": basis.attributed_to if basis else None,
+        "note": None if basis else "inferred: " + " ".join((e.place_note or "").split()),
+    }]
+    for pc, pid in p.places:
+        out.append({
+            "claim_id": f"{rid}:{pc.id}", "event_id": rid, "place_id": pid, "role": pc.role,
+            "as_written": pc.as_written or pc.place, "source_id": pc.source, "section": pc.section,
+            "attributed_to": pc.attributed_to, "note": pc.note,
+        })
+        ctx.count(pc.source, pc.section, "places")
+    return out
+
+
+# --------------------------------------------------------------------------- 5. check the whole
+
+
+def check_whole(ctx: Context, rows: Rows) -> None:
+    """Stage 5: rules across records; raises if this or any earlier stage found a problem.
+
+    Parameters
+    ----------
+    ctx : Context
+        Stage 3's output.
+    rows : Rows
+        Stage 4's output.
 
     Raises
     ------
     RawDataError
-        Listing every problem found; nothing is returned in that case.
+        Listing every problem found by stages 1–5.
     """
-    raw_dir = Path(raw_dir)
-    col = _Collector()
-    report = BuildReport()
-    for needed in ("sources.yaml", "phases.yaml", "people.yaml", "places.yaml"):
-        if not (raw_dir / needed).is_file():
-            col.problems.append(Problem(_rel(raw_dir / needed, raw_dir), None, None, None, None, "file is missing"))
-    event_files = sorted((raw_dir / "events").glob("*.yaml")) if (raw_dir / "events").is_dir() else []
-    if not event_files:
-        col.problems.append(Problem(_rel(raw_dir / "events", raw_dir), None, None, None, None, "no event files (events/*.yaml)"))
-    if col.problems:
-        raise RawDataError(col.problems)
+    by_id = {row["event_id"]: row for row in rows.events}
+    _check_parent_cycles(ctx)
+    _check_inferred_bounds(ctx.col, ctx.records.events, by_id)
+    _check_parent_spans(ctx, rows)
+    _check_duplicate_claims(ctx)
+    _check_source_sections(ctx)
+    _check_phase_overlaps(ctx)
+    _check_coordinates(ctx)
+    _check_names(ctx)
+    _check_person_claims(ctx)
+    ctx.col.raise_if_any()
 
-    sources = _load_models(raw_dir / "sources.yaml", raw_dir, schema.Source, "source_id", col)
-    phases = _load_models(raw_dir / "phases.yaml", raw_dir, schema.Phase, "phase_id", col)
-    people = _load_models(raw_dir / "people.yaml", raw_dir, schema.Person, "person_id", col)
-    places = _load_models(raw_dir / "places.yaml", raw_dir, schema.Place, "place_id", col)
-    events: list[_Rec] = []
-    for f in event_files:
-        events += _load_models(f, raw_dir, schema.Event, "event_id", col)
 
-    # ---------------------------------------------------------------- ids
-    def unique(recs: list[_Rec], attr: str, what: str) -> dict[str, _Rec]:
-        seen: dict[str, _Rec] = {}
-        for r in recs:
-            key = getattr(r.model, attr)
-            if what == "phase":
-                key = (r.model.scheme, key)
-            if key in seen:
-                other = seen[key]
-                col.add(r, str(key), (attr,), str(key),
-                        f"duplicate {what} id (first defined in {other.file}:{other.raw.get('__line__')})")
-            else:
-                seen[key] = r
-        return seen
+def _check_parent_spans(ctx: Context, rows: Rows) -> None:
+    """A child event's leading year lies within its parent's years, give or take the tolerance.
 
-    src_by_id = unique(sources, "source_id", "source")
-    phase_by_id = unique(phases, "phase_id", "phase")
-    person_by_id = unique(people, "person_id", "person")
-    place_by_id = unique(places, "place_id", "place")
-    event_by_id = unique(events, "event_id", "event")
-
-    def check_cite(rec: _Rec, rid: str, loc: tuple, claim) -> bool:
-        src = src_by_id.get(claim.source)
-        if src is None:
-            col.add(rec, rid, loc + ("source",), claim.source,
-                    f"unknown source (known: {', '.join(sorted(src_by_id))})")
-            return False
-        if claim.section not in src.model.sections:
-            col.add(rec, rid, loc + ("section",), claim.section,
-                    f"no such section in source {claim.source!r} (sections: {'; '.join(src.model.sections)})")
-            return False
-        return True
-
-    for r in phases:
-        check_cite(r, r.model.phase_id, (), r.model)
-
-    # ---------------------------------------------------------------- alias tables
-    person_names = AliasTable("person")
-    for r in people:
-        for j, name in enumerate([r.model.name] + list(r.model.aliases)):
-            clash = person_names.add(r.model.person_id, name)
-            if clash:
-                loc = ("name",) if j == 0 else ("aliases", j - 1)
-                col.add(r, r.model.person_id, loc, name, f"spelling already belongs to person {clash!r}")
-        for j, other in enumerate(r.model.identity_uncertain_with):
-            if other not in person_by_id:
-                col.add(r, r.model.person_id, ("identity_uncertain_with", j), other, "unknown person id")
-        for j, c in enumerate(r.model.claims):
-            check_cite(r, r.model.person_id, ("claims", j), c)
-    place_names = AliasTable("place")
-    for r in places:
-        for j, name in enumerate([r.model.name] + list(r.model.aliases)):
-            clash = place_names.add(r.model.place_id, name)
-            if clash:
-                loc = ("name",) if j == 0 else ("aliases", j - 1)
-                col.add(r, r.model.place_id, loc, name, f"spelling already belongs to place {clash!r}")
-
-    # ---------------------------------------------------------------- phases
-    schemes: dict[str, list[schema.Phase]] = defaultdict(list)
-    for r in phases:
-        schemes[r.model.scheme].append(r.model)
-    for scheme in schema.SCHEMES:
-        if not schemes.get(scheme):
-            col.problems.append(Problem(_rel(raw_dir / "phases.yaml", raw_dir), None, None, "scheme", scheme,
-                                        "scheme has no phases"))
-
-    def assign(scheme: str, year: int, explicit: str | None, rec: _Rec, rid: str) -> str | None:
-        cands = [p for p in schemes.get(scheme, []) if p.start_year <= year <= p.end_year]
-        if explicit:
-            match = [p for p in schemes.get(scheme, []) if p.phase_id == explicit]
-            if not match:
-                col.add(rec, rid, (scheme,), explicit, f"unknown {scheme} phase")
-                return None
-            p = match[0]
-            if not p.start_year <= year <= p.end_year:
-                col.add(rec, rid, (scheme,), explicit,
-                        f"year {year} is outside its phase {p.phase_id} ({p.start_year}–{p.end_year})")
-                return None
-            return p.phase_id
-        if not cands:
-            col.add(rec, rid, ("dates",), year, f"year {year} lies in no {scheme} phase")
-            return None
-        return max(cands, key=lambda p: p.start_year).phase_id
-
-    # ---------------------------------------------------------------- events
-    ev_rows, date_rows, out_rows, place_rows, fig_rows, part_rows = [], [], [], [], [], []
-    side_rows: list[dict] = []
-    dis_rows: list[dict] = []
-    cov: Counter = Counter()
-    cov_kind: dict[tuple, Counter] = defaultdict(Counter)
-
-    def count(source: str, section: str, kind: str) -> None:
-        cov[(source, section)] += 1
-        cov_kind[(source, section)][kind] += 1
-
-    ids_by_event: dict[str, set[str]] = {}
-
-    def claim_ids(rec: _Rec, rid: str) -> bool:
-        """Every claim carries a stable id, with its list's letter, unique in the event."""
-        seen: dict[str, str] = {}
-        ok = True
-        for kind, prefix in CLAIM_PREFIX.items():
-            for j, c in enumerate(getattr(rec.model, kind)):
-                if c.id is None:
-                    col.add(rec, rid, (kind, j, "id"), None,
-                            f"claim has no id; give it a new one that is never reused, e.g. "
-                            f"id: {suggest_claim_id(kind, rid, c)}")
-                    ok = False
-                elif not c.id.startswith(prefix):
-                    col.add(rec, rid, (kind, j, "id"), c.id, f"a claim id in {kind} starts with {prefix!r}")
-                    ok = False
-                elif c.id in seen:
-                    col.add(rec, rid, (kind, j, "id"), c.id, f"claim id already used in this event ({seen[c.id]})")
-                    ok = False
-                else:
-                    seen[c.id] = f"{kind}[{j}]"
-        ids_by_event[rid] = set(seen)
-        return ok
-
-    for r in events:
-        e = r.model
-        rid = e.event_id
-        report.claims_in["dates"] += len(e.dates)
-        report.claims_in["outcomes"] += len(e.outcomes)
-        report.claims_in["places"] += len(e.places)
-        report.claims_in["figures"] += len(e.figures)
-        report.claims_in["participants"] += len(e.participants)
-        report.claims_in["sides"] += len(e.sides)
-        ok = claim_ids(r, rid)
-        if e.parent is not None:
-            if e.parent not in event_by_id:
-                col.add(r, rid, ("parent",), e.parent, "unknown parent event")
-                ok = False
-            elif e.parent == rid:
-                col.add(r, rid, ("parent",), e.parent, "an event cannot be its own parent")
-                ok = False
-        try:
-            place_id = place_names.resolve(e.place)
-        except KeyError as exc:
-            col.add(r, rid, ("place",), e.place, str(exc.args[0]))
-            place_id, ok = None, False
-        # dates
-        parsed_dates = []
-        for j, d in enumerate(e.dates):
-            if not check_cite(r, rid, ("dates", j), d):
-                ok = False
-                continue
-            try:
-                if d.context_year is not None:
-                    dv = parse_date(f"{d.as_written} {d.context_year}")
-                    dv = replace(dv, qualifier=" ".join(filter(None, [dv.qualifier, "year from context"])))
-                else:
-                    dv = parse_date(d.as_written)
-            except ValueError as exc:
-                col.add(r, rid, ("dates", j, "as_written"), d.as_written, str(exc))
-                ok = False
-                continue
-            parsed_dates.append((d, dv))
-        # outcomes
-        for j, o in enumerate(e.outcomes):
-            ok &= check_cite(r, rid, ("outcomes", j), o)
-            if o.winner is not None and e.type not in schema.CONTEST_TYPES:
-                col.add(r, rid, ("outcomes", j, "winner"), o.winner,
-                        f"a {e.type} is not a contest: only {', '.join(schema.CONTEST_TYPES)} have a winner; "
-                        "keep the outcome as an as_written phrase")
-                ok = False
-        # places
-        place_claims = []
-        for j, pc in enumerate(e.places):
-            ok &= check_cite(r, rid, ("places", j), pc)
-            try:
-                place_claims.append((pc, place_names.resolve(pc.place)))
-            except KeyError as exc:
-                col.add(r, rid, ("places", j, "place"), pc.place, str(exc.args[0]))
-                ok = False
-        # figures
-        parsed_figs = []
-        for j, fc in enumerate(e.figures):
-            ok &= check_cite(r, rid, ("figures", j), fc)
-            try:
-                fv = parse_figure(fc.as_written)
-            except ValueError as exc:
-                col.add(r, rid, ("figures", j, "as_written"), fc.as_written, str(exc))
-                ok = False
-                continue
-            if fc.unit is None and (fv.low is not None or fv.high is not None):
-                col.add(r, rid, ("figures", j, "unit"), None, "a numeric figure needs a unit")
-                ok = False
-            parsed_figs.append((fc, fv))
-        # participants
-        parts = []
-        for j, pa in enumerate(e.participants):
-            ok &= check_cite(r, rid, ("participants", j), pa)
-            try:
-                parts.append((pa, person_names.resolve(pa.person)))
-            except KeyError as exc:
-                col.add(r, rid, ("participants", j, "person"), pa.person, str(exc.args[0]))
-                ok = False
-        for j, sc in enumerate(e.sides):
-            ok &= check_cite(r, rid, ("sides", j), sc)
-        for j, dg in enumerate(e.disagreements):
-            for k, cid in enumerate(dg.claims):
-                if cid not in ids_by_event.get(rid, ()):
-                    col.add(r, rid, ("disagreements", j, "claims", k), cid, "no claim with this id in this event")
-                    ok = False
-            if len(set(dg.claims)) < 2:
-                col.add(r, rid, ("disagreements", j, "claims"), ";".join(dg.claims),
-                        "a disagreement needs two different claims")
-                ok = False
-        ok &= _check_date_basis(col, r, rid, check_cite)
-        if e.place_basis == "stated":
-            if place_id is not None and place_id not in {pid for _, pid in place_claims}:
-                col.add(r, rid, ("place",), e.place,
-                        "the primary place is not among the event's own place claims: add the place claim "
-                        "with its source and section, or set place_basis: inferred with a place_note")
-                ok = False
-        elif not e.place_note:
-            col.add(r, rid, ("place_note",), None, "an inferred place needs a place_note saying why it is placed there")
-            ok = False
-        if not ok:
+    The leading year is the start of the child's first date claim (the year that
+    places it in a phase; for an inferred date, its lower bound). Competing later
+    claims about the child do not count: they are disputes, not the child's place.
+    The tolerance is :data:`vocab.PARENT_SPAN_TOLERANCE_YEARS`.
+    """
+    tol = V.PARENT_SPAN_TOLERANCE_YEARS
+    events = {row["event_id"]: row for row in rows.events}
+    lead: dict[str, int] = {}
+    for d in rows.dates:
+        lead.setdefault(d["event_id"], d["year_start"])
+    for r in ctx.records.events:
+        child, parent = events.get(r.model.event_id), events.get(r.model.parent or "")
+        if child is None or parent is None:
             continue
+        year = lead.get(child["event_id"], child["year_start"])
+        if not parent["year_start"] - tol <= year <= parent["year_end"] + tol:
+            ctx.col.add(r, r.model.event_id, ("parent",), r.model.parent,
+                        f"the event's leading year {year} lies outside its parent's years "
+                        f"({parent['year_start']}–{parent['year_end']}) by more than {tol} years")
 
-        y0, y1, date_text, precision, lead_year, date_note = _event_dating(e, parsed_dates)
-        # Phases follow the record's leading (first) date claim, so that a broad or
-        # competing later claim ("from the 17th century") does not move the event.
-        period = assign("period", lead_year, e.period, r, rid)
-        stage = assign("stage", lead_year, e.stage, r, rid)
-        # disputes: conflicting claims (added after the tables are assembled) and stated disagreements
-        disputed = sorted({dg.aspect for dg in e.disagreements})
 
-        winners = {o.winner for o in e.outcomes if o.winner is not None}
-        if winners:
-            winner = winners.pop() if len(winners) == 1 else "disputed"
-        else:
-            winner = "unknown" if e.type in schema.MILITARY_TYPES else None
-        place = place_by_id[place_id].model if place_id in place_by_id else None
-        srcs = sorted({c.source for c in (*e.dates, *e.outcomes, *e.places, *e.figures, *e.participants, *e.sides)})
-        n_claims = (len(e.dates) + len(e.outcomes) + len(e.places) + len(e.figures) + len(e.participants)
-                    + len(e.sides))
-        ev_rows.append({
-            "event_id": rid, "name": e.name, "event_type": e.type, "parent_event_id": e.parent,
-            "year_start": y0, "year_end": y1, "date_text": date_text,
-            "date_precision": precision, "date_basis": e.date_basis, "date_note": date_note,
-            "period": period, "stage": stage,
-            "place_id": place_id, "region": place.region if place else None,
-            "lat": place.lat if place else None, "lon": place.lon if place else None,
-            "place_precision": _place_precision(place), "place_basis": e.place_basis,
-            "place_note": " ".join(e.place_note.split()) if e.place_note else None,
-            "attacker": e.attacker, "defender": e.defender, "winner": winner,
-            "disputed": ";".join(disputed) or None, "n_claims": n_claims,
-            "summary": " ".join(e.summary.split()), "sources": ";".join(srcs),
-        })
-        for d, dv in parsed_dates:
-            cid = f"{rid}:{d.id}"
-            date_rows.append({
-                "claim_id": cid, "event_id": rid, "as_written": d.as_written,
-                "year_start": dv.year_start, "year_end": dv.year_end, "month": dv.month, "day": dv.day,
-                "season": dv.season, "qualifier": dv.qualifier, "date_precision": dv.precision,
-                "source_id": d.source, "section": d.section, "attributed_to": d.attributed_to,
-                "witness": d.witness or "article", "note": d.note,
-            })
-            count(d.source, d.section, "dates")
-        for o in e.outcomes:
-            cid = f"{rid}:{o.id}"
-            out_rows.append({
-                "claim_id": cid, "event_id": rid, "winner": o.winner, "as_written": o.as_written,
-                "source_id": o.source, "section": o.section, "attributed_to": o.attributed_to,
-                "witness": o.witness or "article", "note": o.note,
-            })
-            count(o.source, o.section, "outcomes")
-        basis = next((pc for pc, pid in place_claims if pid == place_id), None) if e.place_basis == "stated" else None
-        place_rows.append({
-            "claim_id": None, "event_id": rid, "place_id": place_id, "role": "primary", "as_written": e.place,
-            "source_id": basis.source if basis else None, "section": basis.section if basis else None,
-            "attributed_to": basis.attributed_to if basis else None,
-            "note": None if basis else "inferred: " + " ".join((e.place_note or "").split()),
-        })
-        for pc, pid in place_claims:
-            place_rows.append({
-                "claim_id": f"{rid}:{pc.id}",
-                "event_id": rid, "place_id": pid, "role": pc.role, "as_written": pc.as_written or pc.place,
-                "source_id": pc.source, "section": pc.section, "attributed_to": pc.attributed_to,
-                "note": pc.note,
-            })
-            count(pc.source, pc.section, "places")
-        for fc, fv in parsed_figs:
-            cid = f"{rid}:{fc.id}"
-            fig_rows.append({
-                "claim_id": cid, "event_id": rid, "side": fc.side, "measure": fc.measure,
-                "kind": fc.kind, "low": fv.low, "high": fv.high, "unit": fc.unit,
-                "qualitative": fv.qualitative, "precision": fv.precision, "as_written": fc.as_written,
-                "source_id": fc.source, "section": fc.section, "attributed_to": fc.attributed_to,
-                "witness": fc.witness or "article", "note": fc.note,
-            })
-            count(fc.source, fc.section, "figures")
-        for pa, pid in parts:
-            part_rows.append({
-                "claim_id": f"{rid}:{pa.id}", "event_id": rid, "person_id": pid, "side": pa.side, "role": pa.role,
-                "fate": pa.fate, "as_written": pa.person, "source_id": pa.source, "section": pa.section,
-                "attributed_to": pa.attributed_to, "witness": pa.witness or "article", "note": pa.note,
-            })
-            count(pa.source, pa.section, "participants")
-        side_rows.extend(_side_rows(e))
-        for sc in e.sides:
-            count(sc.source, sc.section, "sides")
-        for dg in e.disagreements:
-            dis_rows.append({"event_id": rid, "aspect": dg.aspect,
-                             "claims": ";".join(f"{rid}:{c}" for c in dg.claims), "note": " ".join(dg.note.split())})
+def _check_duplicate_claims(ctx: Context) -> None:
+    """The same claim (every field but its id equal) twice in one event."""
+    for r in ctx.records.events:
+        for kind in CLAIM_KINDS:
+            seen: dict[str, int] = {}
+            for j, c in enumerate(getattr(r.model, kind)):
+                key = repr(sorted(c.model_dump(exclude={"id"}).items()))
+                if key in seen:
+                    ctx.col.add(r, r.model.event_id, (kind, j), c.id,
+                                f"the same claim as {kind}[{seen[key]}] under another id: remove one")
+                else:
+                    seen[key] = j
 
-    # parent cycles
-    parents = {r.model.event_id: r.model.parent for r in events}
-    for r in events:
+
+def _check_source_sections(ctx: Context) -> None:
+    for r in ctx.records.sources:
+        seen: set[str] = set()
+        for j, sec in enumerate(r.model.sections):
+            if sec in seen:
+                ctx.col.add(r, r.model.source_id, ("sections", j), sec, "section listed twice")
+            seen.add(sec)
+
+
+def _check_phase_overlaps(ctx: Context) -> None:
+    """Phases of one scheme overlap by at most a shared boundary year (as the older overview's stages do).
+
+    An event dated to a shared year must name its phase (see :func:`assign_phase`),
+    so no event moves silently with the order of the phases.
+    """
+    by_scheme: dict[str, list[_Rec]] = defaultdict(list)
+    for r in ctx.records.phases:
+        by_scheme[r.model.scheme].append(r)
+    for recs in by_scheme.values():
+        recs = sorted(recs, key=lambda r: (r.model.start_year, r.model.end_year))
+        for a, b in zip(recs, recs[1:]):
+            shared = a.model.end_year - b.model.start_year + 1
+            if shared > 1 or (shared == 1 and b.model.end_year <= a.model.end_year):
+                ctx.col.add(b, b.model.phase_id, ("start_year",), b.model.start_year,
+                            f"overlaps phase {a.model.phase_id!r} ({a.model.start_year}–{a.model.end_year}) "
+                            f"of the same scheme by {shared} years (at most one shared boundary year)")
+
+
+def _check_coordinates(ctx: Context) -> None:
+    """A place's point lies in its region's box (:data:`vocab.REGION_BOUNDS`, widened by the tolerance)."""
+    tol = V.REGION_TOLERANCE_DEG
+    for r in ctx.records.places:
+        m = r.model
+        lon0, lat0, lon1, lat1 = V.REGION_BOUNDS[m.region]
+        if not (lon0 - tol <= m.lon <= lon1 + tol and lat0 - tol <= m.lat <= lat1 + tol):
+            ctx.col.add(r, m.place_id, ("lat",), f"{m.lat}, {m.lon}",
+                        f"outside region {m.region!r} (lon {lon0}–{lon1}, lat {lat0}–{lat1}, ±{tol}°)")
+
+
+def _check_names(ctx: Context) -> None:
+    """Names and aliases: one script each (no look-alike letters), no list separator."""
+    for recs, id_attr in ((ctx.records.people, "person_id"), (ctx.records.places, "place_id")):
+        for r in recs:
+            rid = getattr(r.model, id_attr)
+            for loc, name in [(("name",), r.model.name)] + [(("aliases", j), a) for j, a in enumerate(r.model.aliases)]:
+                scripts = _scripts(name)
+                if len(scripts) > 1:
+                    ctx.col.add(r, rid, loc, name, f"mixes scripts ({', '.join(sorted(scripts))}): "
+                                "a look-alike letter from another alphabet?")
+            for j, v in list(enumerate(r.model.aliases)) + list(enumerate(getattr(r.model, "identity_uncertain_with", []))):
+                if V.LIST_SEPARATOR in v:
+                    field_ = "aliases" if v in r.model.aliases else "identity_uncertain_with"
+                    ctx.col.add(r, rid, (field_, j), v,
+                                f"holds the list separator {V.LIST_SEPARATOR!r} of the CSV tables: split it")
+
+
+def _scripts(text: str) -> set[str]:
+    import unicodedata
+
+    out = set()
+    for ch in text:
+        if ch.isalpha():
+            name = unicodedata.name(ch, "")
+            if not name.startswith(("MODIFIER", "COMBINING")):  # script-neutral: Uzbek oʻ, ...
+                out.add(name.split(" ")[0] if name else "UNKNOWN")
+    return out
+
+
+def _check_person_claims(ctx: Context) -> None:
+    """A person's ``fate`` claim is in the fate vocabulary; joined values hold no list separator."""
+    for r in ctx.records.people:
+        for j, c in enumerate(r.model.claims):
+            if c.field == "fate" and c.value not in V.FATES:
+                ctx.col.add(r, r.model.person_id, ("claims", j, "value"), c.value,
+                            f"not in the vocabulary: expected {' or '.join(V.FATES)}")
+            elif c.field in ("juz", "fate") and V.LIST_SEPARATOR in c.value:
+                ctx.col.add(r, r.model.person_id, ("claims", j, "value"), c.value,
+                            f"holds the list separator {V.LIST_SEPARATOR!r}: one value per claim")
+
+
+def _check_parent_cycles(ctx: Context) -> None:
+    parents = {r.model.event_id: r.model.parent for r in ctx.records.events}
+    for r in ctx.records.events:
         seen, cur = set(), r.model.event_id
         while cur is not None and cur in parents:
             if cur in seen:
-                col.add(r, r.model.event_id, ("parent",), r.model.parent, "parent chain forms a cycle")
+                ctx.col.add(r, r.model.event_id, ("parent",), r.model.parent, "parent chain forms a cycle")
                 break
             seen.add(cur)
             cur = parents.get(cur)
 
-    _check_inferred_bounds(col, events, {row["event_id"]: row for row in ev_rows})
 
-    if col.problems:
-        raise RawDataError(col.problems)
+# --------------------------------------------------------------------------- 6. assemble tables
 
-    # ---------------------------------------------------------------- other tables
-    person_claim_rows = []
-    fate_by_person: dict[str, set] = defaultdict(set)
-    for row in part_rows:
-        if row["fate"]:
-            fate_by_person[row["person_id"]].add(row["fate"])
-    for r in people:
+
+def assemble_tables(ctx: Context, rows: Rows) -> dict[str, pd.DataFrame]:
+    """Stage 6: every table as a DataFrame, with claim relations and ``disputed`` added.
+
+    Parameters
+    ----------
+    ctx : Context
+        Stage 3's output (its report is completed here).
+    rows : Rows
+        Stage 4's output.
+
+    Returns
+    -------
+    dict of str to pandas.DataFrame
+        One DataFrame per name in :data:`TABLES`.
+
+    Raises
+    ------
+    RuntimeError
+        If a claim read was not written (a bug, never bad input).
+    """
+    pclaims = person_claim_rows(ctx)
+    tables = {
+        "sources": pd.DataFrame(source_rows(ctx.records.sources)),
+        "phases": pd.DataFrame(phase_rows(ctx.records.phases)).sort_values(["scheme", "start_year"], kind="stable"),
+        "places": pd.DataFrame(place_rows(ctx.records.places)).sort_values("place_id"),
+        "people": pd.DataFrame(people_rows(ctx, rows)).sort_values("person_id"),
+        "person_claims": pd.DataFrame(pclaims, columns=[
+            "person_id", "field", "value", "as_written", "source_id", "section", "attributed_to", "note"]),
+        "events": pd.DataFrame(rows.events).sort_values(["year_start", "year_end", "event_id"]),
+        "event_dates": pd.DataFrame(rows.dates),
+        "event_outcomes": pd.DataFrame(rows.outcomes),
+        "event_places": pd.DataFrame(rows.places),
+        "casualties": pd.DataFrame(rows.figures),
+        "commanders": pd.DataFrame(rows.participants),
+        "event_sides": pd.DataFrame(rows.sides, columns=[
+            "claim_id", "event_id", "side", "camp", "role", "basis", "source_id", "section", "attributed_to", "note"]),
+        "disagreements": pd.DataFrame(rows.disagreements, columns=["event_id", "aspect", "claims", "note"]),
+        "coverage": pd.DataFrame(coverage_rows(ctx)),
+    }
+    _add_conflicts(tables)
+    _complete_report(ctx, rows, len(pclaims))
+    return tables
+
+
+def _complete_report(ctx: Context, rows: Rows, n_person_claims: int) -> None:
+    report, recs = ctx.report, ctx.records
+    report.claims_in["person_claims"] = n_person_claims
+    report.claims_out.update({
+        "dates": len(rows.dates), "outcomes": len(rows.outcomes),
+        "places": sum(1 for row in rows.places if row["role"] != "primary"),
+        "figures": len(rows.figures), "participants": len(rows.participants),
+        "sides": sum(1 for row in rows.sides if row["basis"] == "stated"),
+        "person_claims": n_person_claims,
+    })
+    report.records.update({"sources": len(recs.sources), "phases": len(recs.phases), "people": len(recs.people),
+                           "places": len(recs.places), "events": len(rows.events)})
+    if report.claims_in != report.claims_out:
+        raise RuntimeError(f"claims were lost in the build: read {dict(report.claims_in)}, "
+                           f"wrote {dict(report.claims_out)}")
+
+
+def person_claim_rows(ctx: Context) -> list[dict]:
+    """Rows of ``person_claims.csv`` (counted in the coverage)."""
+    out = []
+    for r in ctx.records.people:
         for c in r.model.claims:
-            person_claim_rows.append({
+            out.append({
                 "person_id": r.model.person_id, "field": c.field, "value": c.value,
                 "as_written": c.as_written, "source_id": c.source, "section": c.section,
                 "attributed_to": c.attributed_to, "note": c.note,
             })
-            count(c.source, c.section, "person_claims")
-            if c.field == "fate":
-                fate_by_person[r.model.person_id].add(c.value)
-    report.claims_in["person_claims"] = len(person_claim_rows)
+            ctx.count(c.source, c.section, "person_claims")
+    return out
 
-    def juz(p) -> str | None:
-        vals = sorted({c.value for c in p.claims if c.field == "juz"})
-        return "|".join(vals) or None
 
-    people_rows = [{
-        "person_id": r.model.person_id, "name": r.model.name,
-        "aliases": "; ".join(r.model.aliases), "side": r.model.side, "title": r.model.title,
-        "juz": juz(r.model), "died": r.model.died,
-        "fate": "|".join(sorted(fate_by_person.get(r.model.person_id, ()))) or None,
-        "identity_uncertain_with": "; ".join(r.model.identity_uncertain_with) or None,
-        "n_events": sum(1 for row in part_rows if row["person_id"] == r.model.person_id),
-        "note": r.model.note,
-    } for r in people]
-    place_rows_tab = [{
-        "place_id": r.model.place_id, "name": r.model.name, "aliases": "; ".join(r.model.aliases),
-        "kind": r.model.kind, "lat": round(r.model.lat, 4), "lon": round(r.model.lon, 4),
-        "precision": r.model.precision, "region": r.model.region,
-        "modern_country": r.model.modern_country, "note": r.model.note,
-    } for r in places]
-    phase_rows = [{
-        "scheme": r.model.scheme, "phase_id": r.model.phase_id, "label": r.model.label,
-        "start_year": r.model.start_year, "end_year": r.model.end_year,
-        "source_id": r.model.source, "section": r.model.section,
-    } for r in phases]
-    source_rows = [{
-        "source_id": r.model.source_id, "file": r.model.file, "title": r.model.title,
-        "version": r.model.version, "kind": r.model.kind, "note": r.model.note,
-        "n_sections": len(r.model.sections), "url": r.model.url, "mirror_url": r.model.mirror_url,
-        "sha256": r.model.sha256, "licence": r.model.licence, "attribution": r.model.attribution,
-        "provenance_note": r.model.provenance_note,
-    } for r in sources]
-    cov_rows = []
-    kinds = ("dates", "outcomes", "places", "figures", "participants", "sides", "person_claims")
-    for r in sources:
+def people_rows(ctx: Context, rows: Rows) -> list[dict]:
+    """Rows of ``people.csv``: aliases, jüz and fates joined with :data:`vocab.LIST_SEPARATOR`."""
+    fates: dict[str, set] = defaultdict(set)
+    n_events: Counter = Counter(row["person_id"] for row in rows.participants)
+    for row in rows.participants:
+        if row["fate"]:
+            fates[row["person_id"]].add(row["fate"])
+    for r in ctx.records.people:
+        fates[r.model.person_id].update(c.value for c in r.model.claims if c.field == "fate")
+    sep = V.LIST_SEPARATOR
+    return [{
+        "person_id": m.person_id, "name": m.name, "aliases": sep.join(m.aliases), "side": m.side,
+        "title": m.title, "juz": sep.join(sorted({c.value for c in m.claims if c.field == "juz"})) or None,
+        "died": m.died, "fate": sep.join(sorted(fates.get(m.person_id, ()))) or None,
+        "identity_uncertain_with": sep.join(m.identity_uncertain_with) or None,
+        "n_events": n_events.get(m.person_id, 0), "note": m.note,
+    } for m in (r.model for r in ctx.records.people)]
+
+
+def place_rows(places: list[_Rec]) -> list[dict]:
+    """Rows of ``places.csv``."""
+    return [{
+        "place_id": m.place_id, "name": m.name, "aliases": V.LIST_SEPARATOR.join(m.aliases),
+        "kind": m.kind, "lat": round(m.lat, 4), "lon": round(m.lon, 4), "precision": m.precision,
+        "region": m.region, "modern_country": m.modern_country, "note": m.note,
+    } for m in (r.model for r in places)]
+
+
+def phase_rows(phases: list[_Rec]) -> list[dict]:
+    """Rows of ``phases.csv``."""
+    return [{
+        "scheme": m.scheme, "phase_id": m.phase_id, "label": m.label, "start_year": m.start_year,
+        "end_year": m.end_year, "source_id": m.source, "section": m.section,
+    } for m in (r.model for r in phases)]
+
+
+def source_rows(sources: list[_Rec]) -> list[dict]:
+    """Rows of ``sources.csv``: one per source article."""
+    return [{
+        "source_id": m.source_id, "file": m.file, "title": m.title, "version": m.version, "kind": m.kind,
+        "note": m.note, "n_sections": len(m.sections), "url": m.url, "mirror_url": m.mirror_url,
+        "sha256": m.sha256, "licence": m.licence, "attribution": m.attribution,
+        "provenance_note": m.provenance_note,
+    } for m in (r.model for r in sources)]
+
+
+def coverage_rows(ctx: Context) -> list[dict]:
+    """Rows of ``coverage.csv``: claims per section of every source, in article order."""
+    out = []
+    for r in ctx.records.sources:
         for sec in r.model.sections:
-            key = (r.model.source_id, sec)
-            row = {"source_id": r.model.source_id, "section": sec, "n_claims": cov.get(key, 0)}
-            for k in kinds:
-                row[f"n_{k}"] = cov_kind[key].get(k, 0)
-            cov_rows.append(row)
+            kinds = ctx.coverage.get((r.model.source_id, sec), Counter())
+            row = {"source_id": r.model.source_id, "section": sec, "n_claims": sum(kinds.values())}
+            row.update({f"n_{k}": kinds.get(k, 0) for k in COVERAGE_KINDS})
+            out.append(row)
+    return out
 
-    tables = {
-        "sources": pd.DataFrame(source_rows),
-        "phases": pd.DataFrame(phase_rows).sort_values(["scheme", "start_year"], kind="stable"),
-        "places": pd.DataFrame(place_rows_tab).sort_values("place_id"),
-        "people": pd.DataFrame(people_rows).sort_values("person_id"),
-        "person_claims": pd.DataFrame(person_claim_rows, columns=[
-            "person_id", "field", "value", "as_written", "source_id", "section", "attributed_to", "note"]),
-        "events": pd.DataFrame(ev_rows).sort_values(["year_start", "year_end", "event_id"]),
-        "event_dates": pd.DataFrame(date_rows),
-        "event_outcomes": pd.DataFrame(out_rows),
-        "event_places": pd.DataFrame(place_rows),
-        "casualties": pd.DataFrame(fig_rows),
-        "commanders": pd.DataFrame(part_rows),
-        "event_sides": pd.DataFrame(side_rows, columns=[
-            "claim_id", "event_id", "side", "camp", "role", "basis", "source_id", "section", "attributed_to", "note"]),
-        "disagreements": pd.DataFrame(dis_rows, columns=["event_id", "aspect", "claims", "note"]),
-        "coverage": pd.DataFrame(cov_rows),
-    }
-    _add_conflicts(tables)
-    report.claims_out.update({
-        "dates": len(date_rows), "outcomes": len(out_rows),
-        "places": sum(1 for row in place_rows if row["role"] != "primary"),
-        "figures": len(fig_rows), "participants": len(part_rows),
-        "sides": sum(1 for row in side_rows if row["basis"] == "stated"),
-        "person_claims": len(person_claim_rows),
-    })
-    report.records.update({"sources": len(sources), "phases": len(phases), "people": len(people),
-                           "places": len(places), "events": len(ev_rows)})
-    if report.claims_in != report.claims_out:
-        raise RuntimeError(f"claims were lost in the build: read {dict(report.claims_in)}, "
-                           f"wrote {dict(report.claims_out)}")
-    return tables, report
 
+# --------------------------------------------------------------------------- helpers
 
 def _event_dating(e: schema.Event, parsed_dates: list) -> tuple:
     """(year_start, year_end, date_text, precision, leading year, date_note) of one event."""
@@ -615,7 +1035,7 @@ def _event_dating(e: schema.Event, parsed_dates: list) -> tuple:
     return y0, y1, first_d.as_written, precision, first_dv.year_start, None
 
 
-def _check_date_basis(col: _Collector, r: _Rec, rid: str, check_cite) -> bool:
+def _check_date_basis(col: Problems, r: _Rec, rid: str, check_cite) -> bool:
     """A stated event has date claims and no bounds; an inferred one has bounds and no claims."""
     e = r.model
     if e.date_basis == "stated":
@@ -638,7 +1058,7 @@ def _check_date_basis(col: _Collector, r: _Rec, rid: str, check_cite) -> bool:
     return check_cite(r, rid, ("date_inferred",), e.date_inferred)
 
 
-def _check_inferred_bounds(col: _Collector, events: list[_Rec], rows: dict[str, dict]) -> None:
+def _check_inferred_bounds(col: Problems, events: list[_Rec], rows: dict[str, dict]) -> None:
     """Inferred bounds agree with the events named as coming before and after."""
     for r in events:
         inf = r.model.date_inferred
@@ -694,47 +1114,170 @@ def _add_conflicts(tables: dict[str, pd.DataFrame]) -> None:
 
     def merged(row) -> str | None:
         stated = row.disputed if isinstance(row.disputed, str) else ""  # pandas 3 turns None into NaN
-        aspects = set(filter(None, stated.split(";"))) | conflicts.get(row.event_id, set())
-        order = list(schema.DISPUTE_ASPECTS)
+        aspects = set(filter(None, stated.split(V.LIST_SEPARATOR))) | conflicts.get(row.event_id, set())
+        order = list(V.DISPUTE_ASPECTS)
         return ";".join(sorted(aspects, key=order.index)) or None
 
     ev["disputed"] = [merged(row) for row in ev.itertuples(index=False)]
 
 
+
+# --------------------------------------------------------------------------- 7. write
+
+
+class OutputError(OSError):
+    """The processed tables could not be written (the previous set is left as it was)."""
+
+
+#: How long a build waits for another build's lock on the same out folder.
+LOCK_TIMEOUT_S = 120.0
+
+
 def write_tables(tables: dict[str, pd.DataFrame], out_dir: Path) -> None:
-    """Write every table (and ``datapackage.json``) atomically into ``out_dir``."""
-    from .datapackage import conform, describe
-    from .exports import write_exports
+    """Stage 7: write every table and ``datapackage.json``, switched in as one set.
+
+    The set is written into a new sibling folder (``.<name>.new-*``), checked,
+    and exchanged with ``out_dir`` in one atomic ``renameat2(RENAME_EXCHANGE)``
+    on Linux; readers see the old set or the new one, never a mix. Elsewhere (or
+    on a file system without the call) two renames are used: a reader may then
+    find ``out_dir`` missing for an instant, never mixed, and a build killed
+    between them is repaired by the next one. Builds of the same folder take a
+    lock (``flock`` on its parent folder) and wait for each other; temporary
+    folders left by killed builds are removed.
+
+    Parameters
+    ----------
+    tables : dict of str to pandas.DataFrame
+        One DataFrame per name in :data:`TABLES`.
+    out_dir : pathlib.Path
+        The processed tables folder (created if missing).
+
+    Raises
+    ------
+    OutputError
+        If the folder cannot be written (read-only, a file, disk full, locked
+        too long): the message names the path and the reason.
+    """
+    from ._atomic import atomic_folder
 
     out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=".kdwars-build-", dir=out_dir))
     try:
-        tables = write_exports(tables, tmp)  # date_edtf, events.geojson, places.geojson
-        for name in TABLES:
-            df = conform(name, tables[name])
-            df.to_csv(tmp / f"{name}.csv", index=False, lineterminator="\n", float_format="%.4f")
-        (tmp / "datapackage.json").write_text(
-            json.dumps(describe(tables), indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
-        )
-        for f in sorted(tmp.iterdir()):
-            os.replace(f, out_dir / f.name)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+        with atomic_folder(out_dir, LOCK_TIMEOUT_S) as tmp:
+            write_set(tables, tmp)
+    except OSError as exc:
+        where = exc.filename or out_dir
+        raise OutputError(f"{where}: cannot write the tables: {exc.strerror or exc}") from None
+
+
+def write_set(tables: dict[str, pd.DataFrame], directory: Path) -> None:
+    """Write the CSV tables and their ``datapackage.json`` (with sizes, hashes, row counts) into ``directory``.
+
+    Parameters
+    ----------
+    tables : dict of str to pandas.DataFrame
+        One DataFrame per name in :data:`TABLES`.
+    directory : pathlib.Path
+        An empty folder.
+    """
+    import json
+
+    from .datapackage import conform, describe, file_stats
+    from .exports import write_exports
+
+    tables = write_exports(tables, directory)  # date_edtf, events.geojson, places.geojson
+    stats = {}
+    for name in TABLES:
+        df = conform(name, tables[name])
+        path = directory / f"{name}.csv"
+        df.to_csv(path, index=False, lineterminator="\n", float_format="%.4f")
+        stats[name] = file_stats(path, len(df))
+    (directory / "datapackage.json").write_text(
+        json.dumps(describe(tables, stats), indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
+
+
+# --------------------------------------------------------------------------- the pipeline
+
+
+def run_pipeline(raw_dir: Path) -> tuple[dict[str, pd.DataFrame], BuildReport]:
+    """Run stages 1–6 on ``raw_dir``: read, validate, resolve, derive, check, assemble.
+
+    Parameters
+    ----------
+    raw_dir : pathlib.Path
+        The raw records directory.
+
+    Returns
+    -------
+    tables : dict of str to pandas.DataFrame
+        One DataFrame per name in :data:`TABLES`.
+    report : BuildReport
+        Records and claims read and written.
+
+    Raises
+    ------
+    RawDataError
+        Listing every problem found; nothing is returned in that case.
+    """
+    col = Problems()
+    files = read_files(Path(raw_dir), col)
+    records = validate_records(files, col)
+    ctx = resolve_names(records, col, Path(raw_dir))
+    rows = derive_rows(ctx)
+    check_whole(ctx, rows)
+    return assemble_tables(ctx, rows), ctx.report
 
 
 def build(raw_dir: Path, out_dir: Path) -> BuildReport:
-    """Validate ``raw_dir`` and write the processed tables to ``out_dir``."""
-    tables, report = compile_tables(raw_dir)
+    """Validate ``raw_dir`` and write the processed tables to ``out_dir``.
+
+    Parameters
+    ----------
+    raw_dir : pathlib.Path
+        The raw records directory.
+    out_dir : pathlib.Path
+        Where the tables go (switched in as one set).
+
+    Returns
+    -------
+    BuildReport
+        Records and claims read and written.
+
+    Raises
+    ------
+    RawDataError
+        Listing every problem in the raw data; nothing is written in that case.
+    """
+    tables, report = run_pipeline(raw_dir)
     write_tables(tables, out_dir)
     report.out_dir = Path(out_dir)
     return report
 
 
 def validate(raw_dir: Path) -> BuildReport:
-    """Check ``raw_dir`` completely without writing anything."""
-    _, report = compile_tables(raw_dir)
+    """Check ``raw_dir`` completely without writing anything.
+
+    Parameters
+    ----------
+    raw_dir : pathlib.Path
+        The raw records directory.
+
+    Returns
+    -------
+    BuildReport
+        Records and claims read.
+
+    Raises
+    ------
+    RawDataError
+        Listing every problem in the raw data.
+    """
+    _, report = run_pipeline(raw_dir)
     return report
 
 
-__all__ = ["build", "validate", "compile_tables", "write_tables", "BuildReport", "TABLES", "DATE_PRECISIONS"]
+__all__ = [
+    "build", "validate", "run_pipeline", "read_files", "validate_records", "resolve_names", "derive_rows",
+    "check_whole", "assemble_tables", "write_tables", "write_set", "source_rows", "BuildReport", "OutputError", "Problems", "TABLES",
+    "DATE_PRECISIONS",
+]

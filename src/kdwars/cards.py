@@ -82,7 +82,7 @@ def claim_card(event_id: str) -> pd.DataFrame:
     rel = data.load_claim_relations()
     card.attrs.update({
         "event_id": event_id, "name": ev["name"], "date_text": ev["date_text"], "date_basis": ev["date_basis"],
-        "disputed": _s(ev["disputed"]),
+        "disputed": list(ev["disputed"]),
         "conflicts": rel[(rel["event_id"] == event_id) & (rel["relation"] == "conflicts")].reset_index(drop=True),
     })
     return card

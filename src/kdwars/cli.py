@@ -21,6 +21,32 @@ def _default_out() -> Path:
     return root / "data" / "processed" if root else Path("data/processed")
 
 
+#: At most this many problems are printed; the rest are counted.
+MAX_PRINTED = 25
+
+
+def format_problems(problems: list, limit: int = MAX_PRINTED) -> str:
+    """The problems as a list for the terminal, at most ``limit`` of them.
+
+    Parameters
+    ----------
+    problems : list of kdwars.raw.Problem
+        Every problem found.
+    limit : int, default :data:`MAX_PRINTED`
+        How many to print; the rest are counted ("… and N more").
+
+    Returns
+    -------
+    str
+        A header line and one line per problem printed.
+    """
+    lines = [f"{len(problems)} problem(s) in the raw data:"]
+    lines += [f"  - {p}" for p in problems[:limit]]
+    if len(problems) > limit:
+        lines.append(f"  … and {len(problems) - limit} more")
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point; returns the exit status (0 ok, 1 invalid data, 2 usage)."""
     parser = argparse.ArgumentParser(
@@ -43,7 +69,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"kdwars codebook: wrote {path}")
         return 0
 
-    from .build import build, validate
+    from .build import OutputError, build, validate
     from .raw import RawDataError
 
     raw = args.raw or _default_raw()
@@ -58,7 +84,11 @@ def main(argv: list[str] | None = None) -> int:
             report = validate(raw)
     except RawDataError as exc:
         print(f"kdwars {args.command}: FAILED — nothing was written.", file=sys.stderr)
-        print(str(exc), file=sys.stderr)
+        print(format_problems(exc.problems), file=sys.stderr)
+        return 1
+    except OutputError as exc:
+        print(f"kdwars {args.command}: FAILED — the previous tables are unchanged.", file=sys.stderr)
+        print(f"  - {exc}", file=sys.stderr)
         return 1
     print(f"kdwars {args.command}: OK")
     print(report.summary())

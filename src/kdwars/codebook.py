@@ -83,10 +83,8 @@ def vocabularies() -> dict[str, tuple[str, ...]]:
     >>> "battle" in vocabularies()["event type"]
     True
     """
-    from typing import get_args
-
-    from . import schema
-    from .parse import DATE_PRECISIONS, FIGURE_PRECISIONS, QUALITATIVE_LEVELS
+    from . import vocab as schema
+    from .vocab import DATE_PRECISIONS, FIGURE_PRECISIONS, QUALITATIVE_LEVELS
 
     return {
         "side": schema.SIDES,
@@ -107,15 +105,15 @@ def vocabularies() -> dict[str, tuple[str, ...]]:
         "fate": schema.FATES,
         "dispute aspect": schema.DISPUTE_ASPECTS,
         "phase scheme": schema.SCHEMES,
-        "season": ("spring", "summer", "autumn", "winter"),
-        "person claim field": get_args(schema.PersonClaim.model_fields["field"].annotation),
-        "source kind": get_args(schema.Source.model_fields["kind"].annotation),
+        "season": schema.SEASONS,
+        "person claim field": schema.PERSON_FIELDS,
+        "source kind": schema.SOURCE_KINDS,
         "basis": schema.BASES,
-        "event place precision": schema.PLACE_PRECISIONS + ("region", "country"),
+        "event place precision": schema.EVENT_PLACE_PRECISIONS,
         "side role": schema.SIDE_ROLES,
-        "side basis": ("stated", "derived"),
+        "side basis": schema.SIDE_BASES,
         "claim relation": schema.RELATIONS,
-        "related field": ("date", "figure", "outcome", "place"),
+        "related field": schema.RELATION_FIELDS,
     }
 
 

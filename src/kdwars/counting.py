@@ -22,9 +22,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .schema import CONTEST_TYPES
+from .vocab import COMBATANT_ROLES, CONTEST_TYPES, MAIN_SIDES
 
-MAIN_SIDES = ("kazakh", "dzungar")
 LEVELS = ("leaf", "top")
 #: Contest types counted as happenings (whole wars only contain them).
 COUNTED_TYPES = tuple(t for t in CONTEST_TYPES if t != "war")
@@ -41,7 +40,7 @@ def _camps(events: pd.DataFrame, event_sides: pd.DataFrame | None) -> dict[str, 
     """``{event_id: {side: camp}}`` for the combatants of each event."""
     out: dict[str, dict[str, str]] = {}
     if event_sides is not None:
-        fighting = event_sides[event_sides["role"].isin(["principal", "ally"])]
+        fighting = event_sides[event_sides["role"].isin(COMBATANT_ROLES)]
         for e, s, c in zip(fighting["event_id"], fighting["side"], fighting["camp"]):
             out.setdefault(e, {})[s] = c
     for e, att, dfd in zip(events["event_id"], events["attacker"], events["defender"]):

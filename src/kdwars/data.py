@@ -9,22 +9,24 @@ Files are read once per process and cached.
 from __future__ import annotations
 
 import difflib
-from functools import lru_cache
+import hashlib
+import io
+import json
 from pathlib import Path
 
 import pandas as pd
 
 from . import _paths
-from .datapackage import columns, dtypes
-from .parse import DATE_PRECISIONS, QUALITATIVE_LEVELS
-from .raw import name_key
+from .datapackage import ORDERED, columns, dtypes, enums, list_columns, primary_key
+from .names import name_key
+from .vocab import LIST_SEPARATOR
 
 __all__ = [
     "load_events", "load_casualties", "load_commanders", "load_people", "load_places",
     "load_phases", "load_sources", "load_event_dates", "load_event_outcomes",
     "load_event_places", "load_person_claims", "load_coverage", "load_event_sides",
     "load_disagreements", "load_claim_relations", "resolve_person",
-    "resolve_place", "data_dir", "UnknownNameError",
+    "resolve_place", "data_dir", "UnknownNameError", "DataIntegrityError",
 ]
 
 
@@ -55,29 +57,112 @@ def data_dir() -> Path:
     return _paths.processed_dir()
 
 
-@lru_cache(maxsize=None)
+class DataIntegrityError(ValueError):
+    """A processed table differs from what ``datapackage.json`` records (size, hash, rows, keys, values)."""
+
+
+#: (table, directory) -> (signature of the files, verified DataFrame)
+_CACHE: dict[tuple[str, str], tuple[tuple, pd.DataFrame]] = {}
+_DESCRIPTORS: dict[str, tuple[tuple, dict]] = {}
+
+
+def _signature(path: Path) -> tuple:
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        return ()
+    return (st.st_mtime_ns, st.st_size, st.st_ino)
+
+
+def _descriptor(directory: Path) -> dict:
+    path = directory / "datapackage.json"
+    sig = _signature(path)
+    cached = _DESCRIPTORS.get(str(directory))
+    if cached and cached[0] == sig and sig:
+        return cached[1]
+    try:
+        desc = json.loads(path.read_text(encoding="utf-8"))
+        resources = {r["path"]: r for r in desc["resources"]}
+    except FileNotFoundError:
+        raise FileNotFoundError(f"{path} not found; run `kdwars build` first") from None
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise DataIntegrityError(f"{path}: not a readable data package descriptor ({exc})") from None
+    _DESCRIPTORS[str(directory)] = (sig, resources)
+    return resources
+
+
 def _read(table: str, directory: str) -> pd.DataFrame:
-    path = Path(directory) / f"{table}.csv"
+    """The table, verified against ``datapackage.json``; cached while neither file changes."""
+    folder = Path(directory)
+    path = folder / f"{table}.csv"
+    sig = (_signature(path), _signature(folder / "datapackage.json"))
+    cached = _CACHE.get((table, directory))
+    if cached and cached[0] == sig and all(sig):
+        return cached[1]
     if not path.is_file():
         raise FileNotFoundError(f"table {table!r} not found at {path}; run `kdwars build` first")
-    df = pd.read_csv(path, dtype=dtypes(table), keep_default_na=False, na_values=[""])
+    for attempt in (1, 2):  # a build may switch the set between reading the descriptor and the table
+        data = path.read_bytes()
+        resource = _descriptor(folder).get(f"{table}.csv")
+        try:
+            _verify_bytes(path, data, resource)
+            break
+        except DataIntegrityError:
+            _DESCRIPTORS.pop(directory, None)
+            if attempt == 2:
+                raise
+    df = _parse(path, table, data, resource)
+    _CACHE[(table, directory)] = (sig, df)
+    return df
+
+
+def _verify_bytes(path: Path, data: bytes, resource: dict | None) -> None:
+    if resource is None:
+        raise DataIntegrityError(f"{path}: not described in datapackage.json")
+    if "bytes" not in resource or "hash" not in resource or "rows" not in resource:
+        raise DataIntegrityError(f"{path}: datapackage.json records no size, hash or row count; rebuild the tables")
+    if len(data) != resource["bytes"]:
+        raise DataIntegrityError(f"{path}: {len(data):,} bytes, but datapackage.json records "
+                                 f"{resource['bytes']:,} (truncated or edited?)")
+    digest = "sha256:" + hashlib.sha256(data).hexdigest()
+    if digest != resource["hash"]:
+        raise DataIntegrityError(f"{path}: its SHA-256 hash differs from the one in datapackage.json (edited?)")
+
+
+def _parse(path: Path, table: str, data: bytes, resource: dict) -> pd.DataFrame:
+    try:
+        df = pd.read_csv(io.BytesIO(data), dtype=dtypes(table), keep_default_na=False, na_values=[""])
+    except (ValueError, TypeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise DataIntegrityError(f"{path}: cannot be read as the data dictionary describes it: {first}") from None
     expected = columns(table)
     if list(df.columns) != expected:
-        raise ValueError(f"{path}: columns {list(df.columns)} differ from the data dictionary {expected}")
-    if table == "casualties":
-        df["qualitative"] = pd.Categorical(df["qualitative"], categories=QUALITATIVE_LEVELS, ordered=True)
-    if "date_precision" in df.columns:
-        df["date_precision"] = pd.Categorical(df["date_precision"], categories=DATE_PRECISIONS, ordered=True)
+        raise DataIntegrityError(f"{path}: columns {list(df.columns)} differ from the data dictionary {expected}")
+    if len(df) != resource["rows"]:
+        raise DataIntegrityError(f"{path}: {len(df)} rows, but datapackage.json records {resource['rows']}")
+    pk = primary_key(table)
+    if pk:
+        dup = df.duplicated(pk, keep=False)
+        if dup.any():
+            first = df.loc[dup, pk].iloc[0].tolist()
+            raise DataIntegrityError(f"{path}: primary key {pk} is not unique (e.g. {first})")
+    for col, allowed in enums(table).items():
+        bad = sorted(set(df[col].dropna()) - set(allowed))
+        if bad:
+            raise DataIntegrityError(f"{path}: column {col!r} holds values outside its vocabulary: {bad[:5]}")
+    for col, levels in ORDERED.items():
+        if col in df.columns:
+            df[col] = pd.Categorical(df[col], categories=levels, ordered=True)
+    for col in list_columns(table):
+        df[col] = pd.Series([v.split(LIST_SEPARATOR) if isinstance(v, str) else [] for v in df[col]],
+                            index=df.index, dtype=object)
     return df
 
 
 def _load(table: str) -> pd.DataFrame:
-    return _read(table, str(data_dir())).copy()
-
-
-def _with_alias_lists(df: pd.DataFrame) -> pd.DataFrame:
-    """Turn the '; '-joined ``aliases`` column into lists (empty list when none)."""
-    df["aliases"] = [[a for a in str(v).split("; ") if a] if pd.notna(v) else [] for v in df["aliases"]]
+    df = _read(table, str(data_dir())).copy()
+    for col in list_columns(table):  # fresh lists: a caller's edit never reaches the cache
+        df[col] = [list(v) for v in df[col]]
     return df
 
 
@@ -87,7 +172,8 @@ def load_events() -> pd.DataFrame:
     Columns: ``event_id``, ``name``, ``event_type``, ``parent_event_id``,
     ``year_start``, ``year_end``, ``date_text``, ``date_precision``, ``period``,
     ``stage``, ``place_id``, ``region``, ``lat``, ``lon``, ``attacker``,
-    ``defender``, ``winner``, ``disputed``, ``n_claims``, ``summary``, ``sources``.
+    ``defender``, ``winner``, ``disputed`` (list of aspects, empty when none),
+    ``n_claims``, ``summary``, ``sources`` (list of source ids).
     ``year_start``/``year_end`` span every source's date; ``winner`` is
     ``disputed`` when sources name different winners.
 
@@ -195,9 +281,11 @@ def load_people() -> pd.DataFrame:
     -------
     pandas.DataFrame
         Columns ``person_id``, ``name``, ``aliases`` (list of str, empty when
-        none), ``side``, ``title``, ``juz`` (``'|'`` between values when sources
-        differ), ``died`` (as written), ``fate`` (KIA and/or POW),
-        ``identity_uncertain_with``, ``n_events`` (``Int64``), ``note``.
+        none), ``side``, ``title``, ``juz`` (list: two values when sources
+        differ), ``died`` (as written), ``fate`` (list: KIA and/or POW),
+        ``identity_uncertain_with`` (list of person ids), ``n_events``
+        (``Int64``), ``note``. Every multi-value column is a list (empty when
+        none).
 
     Raises
     ------
@@ -207,7 +295,7 @@ def load_people() -> pd.DataFrame:
     ValueError
         If the file's columns differ from the data dictionary.
     """
-    return _with_alias_lists(_load("people"))
+    return _load("people")
 
 
 def load_places() -> pd.DataFrame:
@@ -229,7 +317,7 @@ def load_places() -> pd.DataFrame:
     ValueError
         If the file's columns differ from the data dictionary.
     """
-    return _with_alias_lists(_load("places"))
+    return _load("places")
 
 
 def load_phases(scheme: str | None = None) -> pd.DataFrame:
@@ -435,7 +523,7 @@ def load_disagreements() -> pd.DataFrame:
     -------
     pandas.DataFrame
         Columns ``event_id``, ``aspect`` (date, place, outcome, figures,
-        participants, route, terms), ``claims`` (claim ids, ';'-separated) and
+        participants, route, terms), ``claims`` (list of claim ids) and
         ``note`` (what they disagree on, in our words). Conflicts that the claims
         show by themselves are in :func:`load_claim_relations`.
 
@@ -478,12 +566,23 @@ class UnknownNameError(KeyError):
         return str(self.args[0])
 
 
-@lru_cache(maxsize=None)
+_ALIASES: dict[tuple[str, str], tuple[tuple, dict[str, str]]] = {}
+
+
 def _alias_index(table: str, id_col: str, directory: str) -> dict[str, str]:
     df = _read(table, directory)
+    cached = _ALIASES.get((table, directory))
+    if cached and cached[0] == _CACHE[(table, directory)][0]:
+        return cached[1]
+    index = _build_alias_index(df, id_col)
+    _ALIASES[(table, directory)] = (_CACHE[(table, directory)][0], index)
+    return index
+
+
+def _build_alias_index(df: pd.DataFrame, id_col: str) -> dict[str, str]:
     index: dict[str, str] = {}
     for ident, name, aliases in zip(df[id_col], df["name"], df["aliases"]):
-        for n in [name] + ([a for a in str(aliases).split("; ")] if pd.notna(aliases) else []):
+        for n in [name, *aliases]:
             if n:
                 index[name_key(n)] = ident
     return index

@@ -13,7 +13,11 @@ from typing import Any
 
 import pandas as pd
 
-S, I, N = "string", "integer", "number"
+from . import vocab as V
+
+S, I, N, L = "string", "integer", "number", "list"
+#: How a multi-value column is described: the one separator, and what the loaders return.
+_LIST = f"; a list ('{V.LIST_SEPARATOR}' between values in the CSV; the loaders return a Python list)"
 
 #: table -> (description, primary key, [(field, type, description)], foreign keys)
 TABLE_SPECS: dict[str, tuple[str, list[str] | None, list[tuple[str, str, str]], list[tuple[str, str, str]]]] = {
@@ -39,7 +43,7 @@ TABLE_SPECS: dict[str, tuple[str, list[str] | None, list[tuple[str, str, str]], 
     "places": (
         "Gazetteer: every place named in the sources, with WGS84 coordinates.", ["place_id"],
         [("place_id", S, "Stable slug"), ("name", S, "Display name"),
-         ("aliases", S, "Every spelling used in the sources, '; '-separated"),
+         ("aliases", L, "Every spelling used in the sources" + _LIST),
          ("kind", S, "city, river, lake, mountains, region, ..."), ("lat", N, "Latitude (WGS84)"),
          ("lon", N, "Longitude (WGS84)"),
          ("precision", S, "exact site, approximate (±50 km), or centroid of a river/lake/region"),
@@ -48,10 +52,10 @@ TABLE_SPECS: dict[str, tuple[str, list[str] | None, list[tuple[str, str, str]], 
     "people": (
         "Everyone who commands, rules, negotiates, is captured or killed in the sources.", ["person_id"],
         [("person_id", S, "Stable slug"), ("name", S, "Display name"),
-         ("aliases", S, "Every spelling used in the sources, '; '-separated"), ("side", S, "Side slug"),
-         ("title", S, "khan, khong-tayiji, batyr, ..."), ("juz", S, "Jüz led, per the sources ('|' = sources differ)"),
-         ("died", S, "Year of death as written"), ("fate", S, "KIA and/or POW in any event"),
-         ("identity_uncertain_with", S, "person_ids the sources may confuse with this one"),
+         ("aliases", L, "Every spelling used in the sources" + _LIST), ("side", S, "Side slug"),
+         ("title", S, "khan, khong-tayiji, batyr, ..."), ("juz", L, "Jüz led, per the sources (two values: sources differ)" + _LIST),
+         ("died", S, "Year of death as written"), ("fate", L, "KIA and/or POW in any event" + _LIST),
+         ("identity_uncertain_with", L, "person_ids the sources may confuse with this one" + _LIST),
          ("n_events", I, "Number of event participations"), ("note", S, "Our note")], []),
     "person_claims": (
         "Attributes of people that the sources state (jüz, fate, death), one row per claim.", None,
@@ -83,10 +87,10 @@ TABLE_SPECS: dict[str, tuple[str, list[str] | None, list[tuple[str, str, str]], 
          ("place_note", S, "For an inferred place: why it is placed there"),
          ("attacker", S, "Attacking side"), ("defender", S, "Defending side"),
          ("winner", S, "Contests only: side slug, inconclusive, disputed (sources differ) or unknown"),
-         ("disputed", S, "What the sources disagree on (conflicting claims or a stated disagreement): "
-          "date;place;outcome;figures;participants;route;terms"),
+         ("disputed", L, "What the sources disagree on (conflicting claims or a stated disagreement): "
+          "date, place, outcome, figures, participants, route, terms" + _LIST),
          ("n_claims", I, "Number of claims about the event"), ("summary", S, "Our summary"),
-         ("sources", S, "Source ids with claims about the event, ';'-separated")],
+         ("sources", L, "Source ids with claims about the event" + _LIST)],
         [("place_id", "places", "place_id"), ("parent_event_id", "events", "event_id")]),
     "event_dates": (
         "Date claims, one row per source (and historian) dating an event.", ["claim_id"],
@@ -152,7 +156,7 @@ TABLE_SPECS: dict[str, tuple[str, list[str] | None, list[tuple[str, str, str]], 
     "disagreements": (
         "Disagreements the articles state or imply, each backed by the claims that disagree.", None,
         [("event_id", S, "Event"), ("aspect", S, "date, place, outcome, figures, participants, route, terms"),
-         ("claims", S, "Claim ids that disagree, ';'-separated"), ("note", S, "What they disagree on (our words)")],
+         ("claims", L, "Claim ids that disagree" + _LIST), ("note", S, "What they disagree on (our words)")],
         [("event_id", "events", "event_id")]),
     "claim_relations": (
         "Every pair of date, figure, outcome or site claims on one event: same, refines, overlaps or "
@@ -172,12 +176,86 @@ TABLE_SPECS: dict[str, tuple[str, list[str] | None, list[tuple[str, str, str]], 
         [("source_id", "sources", "source_id")]),
 }
 
-_PANDAS = {S: "string", I: "Int64", N: "float64"}
+#: (table, field) -> the vocabulary its values come from (an ``enum`` constraint).
+ENUMS: dict[tuple[str, str], tuple[str, ...]] = {
+    ("sources", "kind"): V.SOURCE_KINDS,
+    ("phases", "scheme"): V.SCHEMES,
+    ("places", "kind"): V.PLACE_KINDS, ("places", "precision"): V.PLACE_PRECISIONS,
+    ("places", "region"): V.REGIONS,
+    ("people", "side"): V.SIDES,
+    ("person_claims", "field"): V.PERSON_FIELDS,
+    ("events", "event_type"): V.EVENT_TYPES, ("events", "date_precision"): V.DATE_PRECISIONS,
+    ("events", "date_basis"): V.BASES, ("events", "region"): V.REGIONS,
+    ("events", "place_precision"): V.EVENT_PLACE_PRECISIONS, ("events", "place_basis"): V.BASES,
+    ("events", "attacker"): V.SIDES, ("events", "defender"): V.SIDES, ("events", "winner"): V.EVENT_WINNERS,
+    ("event_dates", "season"): V.SEASONS, ("event_dates", "date_precision"): V.DATE_PRECISIONS,
+    ("event_dates", "witness"): V.WITNESSES,
+    ("event_outcomes", "winner"): V.WINNERS, ("event_outcomes", "witness"): V.WITNESSES,
+    ("event_places", "role"): V.EVENT_PLACE_ROLES,
+    ("casualties", "side"): V.SIDES, ("casualties", "measure"): V.MEASURES, ("casualties", "kind"): V.KINDS,
+    ("casualties", "unit"): V.UNITS, ("casualties", "qualitative"): V.QUALITATIVE_LEVELS,
+    ("casualties", "precision"): V.FIGURE_PRECISIONS, ("casualties", "witness"): V.WITNESSES,
+    ("commanders", "side"): V.SIDES, ("commanders", "role"): V.ROLES, ("commanders", "fate"): V.FATES,
+    ("commanders", "witness"): V.WITNESSES,
+    ("event_sides", "side"): V.SIDES, ("event_sides", "camp"): V.SIDES, ("event_sides", "role"): V.SIDE_ROLES,
+    ("event_sides", "basis"): V.SIDE_BASES,
+    ("disagreements", "aspect"): V.DISPUTE_ASPECTS,
+    ("claim_relations", "field"): V.RELATION_FIELDS, ("claim_relations", "relation"): V.RELATIONS,
+}
+#: Columns whose vocabulary is ordered (loaded as ordered categoricals).
+ORDERED = {"date_precision": V.DATE_PRECISIONS, "qualitative": V.QUALITATIVE_LEVELS}
+
+_PANDAS = {S: "string", I: "Int64", N: "float64", L: "string"}
 
 
 def dtypes(table: str) -> dict[str, str]:
     """pandas dtypes of a table's columns."""
     return {name: _PANDAS[t] for name, t, _ in TABLE_SPECS[table][2]}
+
+
+def list_columns(table: str) -> list[str]:
+    """A table's multi-value columns (values joined by :data:`kdwars.vocab.LIST_SEPARATOR`).
+
+    Parameters
+    ----------
+    table : str
+        A name in :data:`TABLE_SPECS`.
+
+    Returns
+    -------
+    list of str
+    """
+    return [name for name, t, _ in TABLE_SPECS[table][2] if t == L]
+
+
+def primary_key(table: str) -> list[str] | None:
+    """A table's primary key columns (None when it has none).
+
+    Parameters
+    ----------
+    table : str
+        A name in :data:`TABLE_SPECS`.
+
+    Returns
+    -------
+    list of str or None
+    """
+    return TABLE_SPECS[table][1]
+
+
+def enums(table: str) -> dict[str, tuple[str, ...]]:
+    """A table's columns with a controlled vocabulary, and that vocabulary.
+
+    Parameters
+    ----------
+    table : str
+        A name in :data:`TABLE_SPECS`.
+
+    Returns
+    -------
+    dict of str to tuple of str
+    """
+    return {f: voc for (t, f), voc in ENUMS.items() if t == table}
 
 
 def columns(table: str) -> list[str]:
@@ -198,12 +276,61 @@ def conform(table: str, df: pd.DataFrame) -> pd.DataFrame:
     return df
 
 
-def describe(tables: dict[str, pd.DataFrame] | None = None) -> dict[str, Any]:
-    """The Frictionless Data Package descriptor for the processed tables."""
+def _field(table: str, name: str, type_: str, description: str) -> dict[str, Any]:
+    out: dict[str, Any] = {"name": name, "type": type_, "description": description}
+    if type_ == L:
+        out.update({"delimiter": V.LIST_SEPARATOR, "itemType": "string"})
+    enum = ENUMS.get((table, name))
+    if enum is not None:
+        out["constraints"] = {"enum": list(enum)}
+        if name in ORDERED:
+            out["categories"] = list(enum)
+            out["categoriesOrdered"] = True
+    return out
+
+
+def file_stats(path, rows: int) -> dict[str, Any]:
+    """Size, SHA-256 hash and row count of one written table (the descriptor's ``bytes``, ``hash``, ``rows``).
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The CSV file.
+    rows : int
+        Its number of data rows.
+
+    Returns
+    -------
+    dict
+        ``{"bytes": int, "hash": "sha256:<hex>", "rows": int}``.
+    """
+    import hashlib
+
+    data = open(path, "rb").read()
+    return {"bytes": len(data), "hash": "sha256:" + hashlib.sha256(data).hexdigest(), "rows": rows}
+
+
+def describe(tables: dict[str, pd.DataFrame] | None = None,
+             stats: dict[str, dict[str, Any]] | None = None) -> dict[str, Any]:
+    """The Frictionless Data Package descriptor for the processed tables.
+
+    Parameters
+    ----------
+    tables : dict of DataFrame, optional
+        Unused; kept for callers that pass the tables.
+    stats : dict, optional
+        Per table, :func:`file_stats` of its written file: recorded as the
+        resource's ``bytes``, ``hash`` and ``rows`` (checked by the loaders).
+
+    Returns
+    -------
+    dict
+        The ``datapackage.json`` descriptor.
+    """
     resources = []
     for name, (desc, pk, fields, fks) in TABLE_SPECS.items():
         schema: dict[str, Any] = {
-            "fields": [{"name": f, "type": t, "description": d} for f, t, d in fields],
+            "fields": [_field(name, f, t, d) for f, t, d in fields],
             "missingValues": [""],
         }
         if pk:
@@ -216,6 +343,7 @@ def describe(tables: dict[str, pd.DataFrame] | None = None) -> dict[str, Any]:
         resources.append({
             "name": name.replace("_", "-"), "path": f"{name}.csv", "profile": "tabular-data-resource",
             "format": "csv", "mediatype": "text/csv", "encoding": "utf-8", "description": desc,
+            **(stats or {}).get(name, {}),
             "schema": schema,
         })
     return {

@@ -35,6 +35,7 @@ Dates
 
 from __future__ import annotations
 
+import calendar
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -49,28 +50,7 @@ __all__ = [
     "FIGURE_PRECISIONS",
 ]
 
-#: Ordered scale of qualitative severity words (lowest first).
-QUALITATIVE_LEVELS: tuple[str, ...] = (
-    "light",
-    "moderate",
-    "many",
-    "heavy",
-    "heavier",
-    "very heavy",
-    "catastrophic",
-)
-FIGURE_PRECISIONS: tuple[str, ...] = (
-    "exact",
-    "approximate",
-    "range",
-    "lower-bound",
-    "upper-bound",
-    "vague",
-    "qualitative",
-    "unknown",
-)
-#: Date precision codes, finest first.
-DATE_PRECISIONS: tuple[str, ...] = ("day", "month", "season", "year", "years", "decade", "century")
+from .vocab import DATE_PRECISIONS, FIGURE_PRECISIONS, QUALITATIVE_LEVELS
 
 MIN_YEAR, MAX_YEAR = 1000, 1899
 MAX_FIGURE = 10_000_000
@@ -126,36 +106,53 @@ def _norm(text: str) -> str:
 
 
 def _words_to_int(words: str) -> int | None:
-    """English number words ("thirty thousand", "a hundred", "two hundred") or None."""
+    """English number words ("thirty thousand", "a hundred", "fifteen hundred") or None.
+
+    Strict: "five five thousand", "twenty thirty" or "thousand thousand" are not numbers.
+    """
     tokens = [t for t in re.split(r"[\s-]+", words) if t and t != "and"]
     if not tokens:
         return None
     total = current = 0
-    seen = False
+    last: str | None = None
+    last_scale = None
     for tok in tokens:
         if tok in _UNITS:
+            kind = "teen" if _UNITS[tok] >= 10 else "unit"
+            if last in ("unit", "teen") or (kind == "teen" and last == "tens"):
+                return None
             current += _UNITS[tok]
-            seen = True
         elif tok in _TENS:
-            current += _TENS[tok]
-            seen = True
+            if last in ("unit", "teen", "tens") or current % 100:
+                return None
+            current, kind = current + _TENS[tok], "tens"
         elif tok == "hundred":
-            current = max(current, 1) * 100
-            seen = True
+            if last not in ("unit", "teen", None) or current >= 100:
+                return None
+            current, kind = max(current, 1) * 100, "hundred"
         elif tok in ("thousand", "million"):
-            total += max(current, 1) * _SCALES[tok]
-            current = 0
-            seen = True
+            scale = _SCALES[tok]
+            if last == "scale" or (last_scale is not None and scale >= last_scale):
+                return None
+            total += max(current, 1) * scale
+            current, kind, last_scale = 0, "scale", scale
         else:
             return None
-    return total + current if seen else None
+        last = kind
+    return total + current
 
 
-_DIGITS = re.compile(r"^\d{1,3}(?:[,.]\d{3})+$|^\d+$")
+_DIGITS = re.compile(r"^\d{1,3}(?:,\d{3})+$|^\d{1,3}(?:\.\d{3})+$|^\d+$")
+#: More digits than any figure can have: refused before any arithmetic.
+_MAX_DIGITS = 12
 
 
 def _number(tok: str) -> int | None:
-    """One number written in digits ("25,000", "15.000", "600") or in words."""
+    """One number written in digits ("25,000", "15.000", "600") or in words.
+
+    Digits group with one separator throughout ("1,500,000" or "1.500.000",
+    never "1.500,000").
+    """
     tok = tok.strip()
     if not tok:
         return None
@@ -163,6 +160,8 @@ def _number(tok: str) -> int | None:
         tok = tok[:-1].strip()
     if tok in ("half a million", "a half million"):
         return 500_000
+    if sum(c.isdigit() for c in tok) > _MAX_DIGITS:
+        raise ValueError(f"too many digits in {tok[:40]!r}")
     if _DIGITS.match(tok):
         return int(re.sub(r"[,.]", "", tok))
     m = re.match(r"^(\d+(?:[.,]\d+)?)\s+(thousand|million)$", tok)
@@ -183,6 +182,10 @@ def _strip_prefix(text: str, prefixes: tuple[str, ...]) -> tuple[str, bool]:
 def parse_figure(text: str) -> Figure:
     """Parse a figure phrase as written in a source.
 
+    Strict: mixed digit separators ("1.500,000"), garbled number words ("five
+    five thousand"), a percentage above 100 and figures above ten million are
+    errors, as are negative figures and inverted ranges.
+
     Parameters
     ----------
     text : str
@@ -198,8 +201,29 @@ def parse_figure(text: str) -> Figure:
     ------
     ValueError
         If the phrase holds no recognisable figure, a negative number, or an
-        inverted range (low above high).
+        inverted range (low above high); the message names the phrase. No other
+        exception escapes, for any string.
+
+    Examples
+    --------
+    >>> parse_figure("25,000 to 50,000")
+    Figure(low=25000, high=50000, qualitative=None, precision='range')
     """
+    return _strictly(_parse_figure, text, "figure")
+
+
+def _strictly(parser, text, what: str):
+    """Run ``parser``; any failure becomes a ValueError naming the phrase."""
+    try:
+        return parser(text)
+    except (ValueError, OverflowError, RecursionError, IndexError, KeyError) as exc:
+        msg = str(exc)
+        if not isinstance(text, str) or repr(text) in msg:
+            raise ValueError(msg) from None
+        raise ValueError(f"cannot read {what} {text!r}: {msg}") from None
+
+
+def _parse_figure(text: str) -> Figure:
     if not isinstance(text, str):
         raise ValueError(f"figure must be a string, got {type(text).__name__}")
     raw = text
@@ -273,6 +297,11 @@ def parse_figure(text: str) -> Figure:
 
 
 def _check(fig: Figure, raw: str) -> Figure:
+    norm = _norm(raw)
+    if "%" in norm or "percent" in norm or "per cent" in norm:
+        for v in (fig.low, fig.high):
+            if v is not None and v > 100:
+                raise ValueError(f"percentage above 100 in figure {raw!r}")
     for v in (fig.low, fig.high):
         if v is not None and v > MAX_FIGURE:
             raise ValueError(f"figure {raw!r} is implausibly large ({v:,})")
@@ -315,7 +344,19 @@ _ORD = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6
 _CIRCA = ("about", "around", "approximately", "circa", "c.", "ca.", "roughly")
 
 
+def _day(d: int, month: int, year: int, raw: str) -> int:
+    """``d`` if it is a day of ``month`` in ``year`` (Julian or Gregorian calendar), else ValueError."""
+    days = calendar.monthrange(year, month)[1]
+    if month == 2 and year % 4 == 0:  # a Julian leap year (the sources' Russian dates are Julian)
+        days = 29
+    if not 1 <= d <= days:
+        raise ValueError(f"day {d} in date {raw!r} is not a day of {calendar.month_name[month]} {year}")
+    return d
+
+
 def _year(s: str, raw: str) -> int:
+    if len(s) > 4:
+        raise ValueError(f"year {s[:12]!r} in date {raw!r} has too many digits")
     y = int(s)
     if not MIN_YEAR <= y <= MAX_YEAR:
         raise ValueError(f"year {y} in date {raw!r} is outside {MIN_YEAR}–{MAX_YEAR}")
@@ -364,15 +405,11 @@ def _point(t: str, raw: str) -> DateValue | None:
     m = re.fullmatch(r"(\d{1,2}) ([a-z]+)\.? (\d{3,4})", t) or None
     if m and m.group(2) in _MONTHS:
         d, mo, y = int(m.group(1)), _MONTHS[m.group(2)], _year(m.group(3), raw)
-        if not 1 <= d <= 31:
-            raise ValueError(f"day {d} in date {raw!r} is not a day of the month")
-        return DateValue(y, y, "day", mo, d, None, qual)
+        return DateValue(y, y, "day", mo, _day(d, mo, y, raw), None, qual)
     m = re.fullmatch(r"([a-z]+)\.? (\d{1,2}),? (\d{3,4})", t)
     if m and m.group(1) in _MONTHS:
         d, mo, y = int(m.group(2)), _MONTHS[m.group(1)], _year(m.group(3), raw)
-        if not 1 <= d <= 31:
-            raise ValueError(f"day {d} in date {raw!r} is not a day of the month")
-        return DateValue(y, y, "day", mo, d, None, qual)
+        return DateValue(y, y, "day", mo, _day(d, mo, y, raw), None, qual)
     # late February 1741 / May 1646
     m = re.fullmatch(rf"(?:{_PART}[ -](?:of )?)?([a-z]+) (?:of )?(\d{{3,4}})", t)
     if m and m.group(2) in _MONTHS:
@@ -438,8 +475,13 @@ _COARSER = {p: i for i, p in enumerate(DATE_PRECISIONS)}
 def _combine(a: DateValue, b: DateValue, how: str) -> DateValue:
     if b.year_end < a.year_start:
         raise ValueError(f"dates in the wrong order ({a.year_start} after {b.year_end})")
+    if how == "to" and a.year_end == b.year_start and a.month and b.month:
+        if (b.month, b.day or 31) < (a.month, a.day or 1):
+            raise ValueError(f"range runs backwards within {a.year_end} "
+                             f"(month {a.month}{f' day {a.day}' if a.day else ''} to "
+                             f"month {b.month}{f' day {b.day}' if b.day else ''})")
     prec = max(a.precision, b.precision, key=_COARSER.__getitem__)
-    if prec in ("day", "month", "season", "year") and (a.year_start != b.year_end) and how == "or":
+    if prec in DATE_PRECISIONS[:4] and (a.year_start != b.year_end) and how == "or":
         prec = "years"
     if prec == "year" and a.year_start != b.year_end:
         prec = "years"
@@ -472,9 +514,20 @@ def parse_date(text: str) -> DateValue:
     Raises
     ------
     ValueError
-        If no date can be read, a year lies outside 1000–1899, or the phrase
-        runs backwards in time.
+        If no date can be read, a year lies outside 1000–1899, a day is not in
+        its month ("31 February 1745"), or the phrase runs backwards in time
+        (also within a year: "December 1745 to March 1745"); the message names
+        the phrase. No other exception escapes, for any string.
+
+    Examples
+    --------
+    >>> parse_date("late February 1741").month
+    2
     """
+    return _strictly(_parse_date, text, "date")
+
+
+def _parse_date(text: str) -> DateValue:
     if not isinstance(text, str):
         raise ValueError(f"date must be a string, got {type(text).__name__}")
     t = _norm(text)

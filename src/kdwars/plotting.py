@@ -25,6 +25,7 @@ from matplotlib.patches import Patch
 from . import _paths
 from .analysis import _need
 from .style import OUTCOME_COLORS, SIDE_MARKERS, side_color
+from .vocab import EVENT_TYPE_ORDER, MAIN_SIDES, SIDE_ORDER
 
 __all__ = [
     "set_theme", "save_figure", "plot_timeline", "plot_phase_schemes", "plot_counts", "plot_upper_hand",
@@ -52,9 +53,7 @@ SOURCE_LABELS = {
     "overview": "Overview (current)", "overview-old": "Overview (older)", "war1635": "War 1635–1658",
     "war1723": "War 1723–1730", "war1739": "War 1739–1741",
 }
-TYPE_ORDER = ["war", "campaign", "invasion", "battle", "siege", "city-capture", "raid", "capture-of-person",
-              "displacement", "council", "embassy", "treaty", "protectorate", "succession", "death", "founding",
-              "fortification"]
+TYPE_ORDER = list(EVENT_TYPE_ORDER)
 
 
 def set_theme(context: str = "notebook") -> None:
@@ -303,8 +302,7 @@ def plot_timeline(events: pd.DataFrame, phases: pd.DataFrame | None = None, sche
     if len(before):
         ax.text(xlim[0] + 0.5, len(order) - 0.7, f"+{len(before)} prelude events before {xlim[0]}",
                 fontsize=MIN_FONT, color="#555555", va="bottom", in_layout=False)
-    values = [v for v in ("kazakh", "dzungar", "khoshut", "bukhara", "qing", "russia", "kalmyk", "inconclusive",
-                          "disputed", "unknown", "none") if v in set(ev[hue])]
+    values = [v for v in SIDE_ORDER if v in set(ev[hue]) and v not in ("oirat", "uzbek")]
     values += sorted(set(ev[hue]) - set(values))
     _legend_sides(ax, values, title=hue, loc="upper left", bbox_to_anchor=(1.01, 1))
     return ax
@@ -438,7 +436,7 @@ def plot_counts(table: pd.DataFrame, ax: Axes | None = None, horizontal: bool = 
     return ax
 
 
-def plot_upper_hand(table: pd.DataFrame, labels: dict | None = None, sides: tuple[str, str] = ("kazakh", "dzungar"),
+def plot_upper_hand(table: pd.DataFrame, labels: dict | None = None, sides: tuple[str, str] = MAIN_SIDES,
                     ax: Axes | None = None) -> Axes:
     """Diverging bars per phase: wins of the first side upwards, of the second downwards.
 
@@ -591,8 +589,7 @@ def plot_careers(careers: pd.DataFrame, ax: Axes | None = None, label: str = "na
     ax.invert_yaxis()
     ax.set_xlabel("Year (bar: first to last recorded event; number: events)")
     ax.grid(axis="y", visible=False)
-    _legend_sides(ax, [s for s in ("kazakh", "dzungar", "oirat", "khoshut", "bukhara", "qing", "russia", "kalmyk",
-                                   "uzbek") if s in set(c["side"])], title="side", loc="upper left",
+    _legend_sides(ax, [s for s in SIDE_ORDER[:9] if s in set(c["side"])], title="side", loc="upper left",
                   bbox_to_anchor=(1.01, 1))
     return ax
 
@@ -746,7 +743,7 @@ def plot_claim_ranges(data: pd.DataFrame, y: str = "event", hue: str = "side", l
     return ax
 
 
-def plot_force_ratio(ratios: pd.DataFrame, ax: Axes | None = None, sides: tuple[str, str] = ("kazakh", "dzungar")) -> Axes:
+def plot_force_ratio(ratios: pd.DataFrame, ax: Axes | None = None, sides: tuple[str, str] = MAIN_SIDES) -> Axes:
     """Force ratio (first side ÷ second) as a range per event, coloured by the winner.
 
     Right of the line the first side was larger; a bar that crosses the line

@@ -2,7 +2,7 @@
 
 A disagreement is only a disagreement when the claims cannot both be true. "1645–1646"
 against "1646" is a *refinement* (one interval lies inside the other), not a dispute;
-"1643" against "1644" *conflicts*. The vocabulary (``schema.RELATIONS``) is fixed:
+"1643" against "1644" *conflicts*. The vocabulary (``vocab.RELATIONS``) is fixed:
 
 ``same``
     The two claims say the same thing (same interval, same range, same winner, same place).
@@ -38,7 +38,7 @@ from itertools import combinations
 
 import pandas as pd
 
-RELATIONS = ("same", "refines", "overlaps", "conflicts")
+from .vocab import RELATIONS
 #: The fields compared, and the ``events.disputed`` aspect each feeds.
 FIELDS = {"date": "date", "figure": "figures", "outcome": "outcome", "place": "place"}
 COLUMNS = ["event_id", "field", "group", "claim_a", "claim_b", "value_a", "value_b",

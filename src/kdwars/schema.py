@@ -12,66 +12,32 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-SIDES = (
-    "kazakh", "dzungar", "oirat", "bukhara", "khoshut", "khalkha", "qing", "russia",
-    "kalmyk", "kyrgyz", "uzbek", "kokand", "khiva", "yarkent", "altan-khanate",
-    "bashkir", "karakalpak", "tibet", "both", "none",
+from .vocab import (  # noqa: F401 - re-exported for existing callers
+    BASES,
+    CLAIM_ID_PATTERN,
+    CONTEST_TYPES,
+    DISPUTE_ASPECTS,
+    EVENT_TYPES,
+    FATES,
+    KINDS,
+    MEASURES,
+    MILITARY_TYPES,
+    PERSON_FIELDS,
+    PLACE_KINDS,
+    PLACE_PRECISIONS,
+    PLACE_ROLES,
+    REGIONS,
+    RELATIONS,
+    ROLES,
+    SCHEMES,
+    SIDE_ROLES,
+    SIDES,
+    SLUG_PATTERN,
+    SOURCE_KINDS,
+    UNITS,
+    WINNERS,
+    WITNESSES,
 )
-WINNERS = SIDES + ("inconclusive",)
-EVENT_TYPES = (
-    "war", "campaign", "invasion", "battle", "siege", "city-capture", "raid", "council",
-    "embassy", "treaty", "protectorate", "death", "succession", "capture-of-person",
-    "displacement", "founding", "fortification",
-)
-#: Event types whose outcome is a military result (winner ``unknown`` when no source says).
-#: Only these contests may carry a ``winner``; any other type keeps its outcome as a phrase.
-MILITARY_TYPES = ("war", "campaign", "invasion", "battle", "siege", "city-capture", "raid")
-CONTEST_TYPES = MILITARY_TYPES
-MEASURES = (
-    "strength", "killed", "wounded", "captured", "losses", "livestock-taken", "migrants",
-    "hostages", "tribute", "subjects",
-)
-UNITS = (
-    "men", "people", "families", "yurts", "kibitkas", "horses", "camels", "cattle", "head",
-    "percent", "km", "fox-skins",
-)
-KINDS = (
-    "initial", "reinforcement", "detachment", "relief", "total", "planned", "rumoured",
-    "returned", "garrison",
-)
-WITNESSES = ("article", "historian", "envoy-report", "testimony", "chronicle", "legend", "infobox")
-PLACE_KINDS = (
-    "city", "fortress", "river", "lake", "mountains", "desert", "steppe", "region", "valley",
-    "pass", "battlefield", "sea", "country",
-)
-PLACE_PRECISIONS = ("exact", "approximate", "centroid")
-REGIONS = (
-    "jetisu", "chu-talas", "syr-darya", "tashkent-oasis", "fergana", "transoxiana", "khwarezm",
-    "central-kazakhstan", "northern-kazakhstan", "western-kazakhstan", "irtysh-altai",
-    "dzungaria", "tian-shan", "tarim", "mongolia", "siberia", "volga", "tibet", "china", "pamir",
-)
-ROLES = (
-    "commander", "co-commander", "ruler", "envoy", "captive", "killed", "ally", "claimant",
-    "rival", "participant", "informant", "recipient",
-)
-FATES = ("KIA", "POW")
-#: What a place is to an event (event × place table).
-PLACE_ROLES = (
-    "site", "near", "theatre", "target", "captured", "destination", "origin", "route", "border", "named", "held",
-)
-#: What two claims can disagree about (``disagreements[].aspect``; ``events.disputed``).
-DISPUTE_ASPECTS = ("date", "place", "outcome", "figures", "participants", "route", "terms")
-#: How a date or a place was obtained: from the event's own sentences, or inferred from the narrative.
-BASES = ("stated", "inferred")
-#: What a side was to an event (``event_sides.role``): a combatant (principal or ally) or not.
-SIDE_ROLES = ("principal", "ally", "supplier", "host", "mediator")
-#: How two claims on the same event and field relate (``kdwars.claim_relations``).
-RELATIONS = ("same", "refines", "overlaps", "conflicts")
-#: A claim's stable id inside its event: a letter (d, o, p, f, c, s) and 4-12 letters/digits.
-CLAIM_ID_PATTERN = r"^[a-z][a-z0-9]{4,12}$"
-SCHEMES = ("period", "stage")
-
-SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 
 
 class _Model(BaseModel):
@@ -196,7 +162,7 @@ class Event(_Model):
 
 
 class PersonClaim(Cite):
-    field: Literal["juz", "fate", "died", "title", "side", "born", "clan"]
+    field: Literal[PERSON_FIELDS]  # type: ignore[valid-type]
     value: str = Field(min_length=1)
     as_written: str | None = None
 
@@ -250,7 +216,7 @@ class Source(_Model):
     file: str
     title: str
     version: str
-    kind: Literal["overview", "war"]
+    kind: Literal[SOURCE_KINDS]  # type: ignore[valid-type]
     note: str | None = None
     sections: list[str] = Field(min_length=1)
     #: Provenance: canonical article URL, the web mirror the extract came from (if
