@@ -398,3 +398,14 @@ def test_claim_level_date_basis_is_honoured():
 @pytest.mark.parametrize("cell", ["Ili; Ili valley", "Ili|Ili valley", '["Ili", "Ili valley"]', "Ili ; Ili valley"])
 def test_multi_value_cells_are_read_whichever_separator(cell):
     assert exports._list_cell(cell) == ["Ili", "Ili valley"]
+
+
+def test_approximate_alternatives_over_several_years_stay_valid_edtf():
+    """Found by the property test: a qualified range inside a set is not EDTF; the years are listed."""
+    from edtf import parse_edtf
+
+    from kdwars.exports import edtf
+
+    text = edtf(1000, 1002, qualifier="about or", date_precision="years")
+    assert text == "[1000~,1001~,1002~]"
+    parse_edtf(text)

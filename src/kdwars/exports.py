@@ -244,6 +244,9 @@ def edtf(year_start: int, year_end: int | None = None, *, month: int | None = No
     if alternatives:
         if y1 == y0 + 1 or start is not None:
             return f"[{first},{last}]"
+        if mark:
+            # python-edtf reads no qualified end of a range inside a set: list the years.
+            return "[" + ",".join(f"{_y(y)}{mark}" for y in range(y0, y1 + 1)) + "]"
         return f"[{first}..{last}]"
     if start is None and not mark:
         if precision == "decade" and y0 % 10 == 0 and y1 == y0 + 9:
