@@ -8,14 +8,11 @@ It makes "spot-check any figure through source_id and section" automatic.
 
 from __future__ import annotations
 
-import re
-import unicodedata
-from pathlib import Path
-
 import pytest
 import yaml
 
 import kdwars
+from kdwars.sources_text import norm, split_sections
 
 from .conftest import RAW, REPO
 
@@ -26,31 +23,6 @@ pytestmark = pytest.mark.skipif(
             "Put the five plain-text extracts there (file names and sha256 in data/raw/sources.yaml; "
             "how to get them: README.md, 'The sources')."),
 )
-
-
-def norm(text: str) -> str:
-    text = unicodedata.normalize("NFKC", text).replace("\u2013", "-").replace("\u2014", "-")
-    text = text.replace("\u02bb", "'").replace("\u2019", "'")
-    return re.sub(r"\s+", " ", text).lower()
-
-
-def split_sections(text: str, names: list[str]) -> dict[str, str]:
-    """Section name -> text (heading included). ``== Heading ==`` lines and, in the
-    older article, bare heading lines open sections; infobox lines (``- Field: ...``)
-    form the ``Infobox``; prose before the first heading is the ``Lead``."""
-    out: dict[str, list[str]] = {"Lead": []}
-    current = "Lead"
-    for line in text.splitlines():
-        m = re.match(r"^=+\s*(.*?)\s*=+$", line)
-        head = m.group(1) if m and not line.startswith("= ") else (line.strip() if line.strip() in names else None)
-        if head in names:
-            current = head
-            out.setdefault(current, []).append(line)
-            continue
-        if current == "Infobox" and line.strip() and not line.startswith("- "):
-            current = "Lead"
-        out.setdefault(current, []).append(line)
-    return {k: norm("\n".join(v)) for k, v in out.items()}
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,4 @@
-"""Command line: ``kdwars build``, ``kdwars validate`` and ``kdwars codebook``."""
+"""Command line: ``kdwars build``, ``kdwars validate``, ``kdwars codebook`` and ``kdwars mentions``."""
 
 from __future__ import annotations
 
@@ -60,6 +60,10 @@ def main(argv: list[str] | None = None) -> int:
     v.add_argument("--raw", type=Path, default=None, help="raw records directory (default: data/raw)")
     c = sub.add_parser("codebook", help="write the codebook (docs/codebook.md) from the data dictionary")
     c.add_argument("--out", type=Path, default=None, help="output file (default: docs/codebook.md)")
+    m = sub.add_parser("mentions", help="index every number in the source articles against the claims")
+    m.add_argument("--sources", type=Path, default=None,
+                   help="folder of the article extracts (default: ../shared/sources beside the repository)")
+    m.add_argument("--out", type=Path, default=None, help="CSV to write (default: reports/mention-index.csv)")
     args = parser.parse_args(argv)
     if args.command == "codebook":
         from .codebook import write_codebook
@@ -68,6 +72,8 @@ def main(argv: list[str] | None = None) -> int:
         path = write_codebook(args.out or ((root or Path(".")) / "docs" / "codebook.md"))
         print(f"kdwars codebook: wrote {path}")
         return 0
+    if args.command == "mentions":
+        return _mentions(args.sources, args.out)
 
     from .build import OutputError, build, validate
     from .raw import RawDataError
@@ -92,6 +98,34 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     print(f"kdwars {args.command}: OK")
     print(report.summary())
+    return 0
+
+
+def _mentions(sources: Path | None, out: Path | None) -> int:
+    """``kdwars mentions``: write the mention index and print a summary per source."""
+    from .mentions import ExclusionError, claim_tables, load_exclusions, mention_index, summarise
+    from .sources_text import read_sources
+
+    root = _paths.repo_root()
+    sources = sources or ((root.parent if root else Path("..")) / "shared" / "sources")
+    out = out or ((root if root else Path(".")) / "reports" / "mention-index.csv")
+    raw = _default_raw()
+    try:
+        sections = read_sources(sources, raw)
+        exclusions = load_exclusions(raw / "mentions.yaml", {s: list(v) for s, v in sections.items()})
+    except (FileNotFoundError, ValueError) as exc:  # ExclusionError is a ValueError
+        kind = "bad exclusion file" if isinstance(exc, ExclusionError) else "cannot read the sources"
+        print(f"kdwars mentions: {kind}: {exc}", file=sys.stderr)
+        return 1
+    index = mention_index(sections, claim_tables(), exclusions)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    # the context column quotes the articles: kept for the terminal, not written to the project
+    index.drop(columns=["context"]).to_csv(out, index=False)
+    print(f"kdwars mentions: {len(index)} mentions written to {out}")
+    print(summarise(index).to_string())
+    for e in index.attrs["unused_exclusions"]:
+        print(f"  unused exclusion: {raw / 'mentions.yaml'}:{e['line']} {e['source']} / {e['section']} / "
+              f"{e['mention']!r} ({e['unused']} of {e['count']} not matched)")
     return 0
 
 
