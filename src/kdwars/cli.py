@@ -103,7 +103,13 @@ def main(argv: list[str] | None = None) -> int:
 
 def _mentions(sources: Path | None, out: Path | None) -> int:
     """``kdwars mentions``: write the mention index and print a summary per source."""
-    from .mentions import ExclusionError, claim_tables, load_exclusions, mention_index, summarise
+    from .mentions import (
+        ExclusionError,
+        claim_tables,
+        load_exclusions,
+        mention_index,
+        summarise,
+    )
     from .sources_text import read_sources
 
     root = _paths.repo_root()

@@ -24,22 +24,26 @@ mentions), and Roman numerals.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Mapping
+from typing import TYPE_CHECKING
 
 from .sources_text import fold, norm
 
+if TYPE_CHECKING:
+    import pandas as pd
+
 __all__ = [
-    "Mention",
+    "MENTION_COLUMNS",
     "ExclusionError",
-    "extract_mentions",
-    "words_to_number",
-    "load_exclusions",
+    "Mention",
     "claim_tables",
+    "extract_mentions",
+    "load_exclusions",
     "mention_index",
     "summarise",
-    "MENTION_COLUMNS",
+    "words_to_number",
 ]
 
 #: Columns of :func:`mention_index`'s result, in order.
@@ -238,7 +242,7 @@ def _build(kind: str, m: re.Match[str], text: str) -> Mention | None:
         a, b = _digits(g["a"]), _digits(g["b"])
         if a >= b:
             return None
-        grouped = bool(re.search(r"\d[,. ]\d", g["a"] + " " + g["b"]))
+        grouped = any(re.search(r"\d[,. ]\d", part) for part in (g["a"], g["b"]))
         k = "year-range" if _is_year(a, grouped) and _is_year(b, grouped) else "range"
         return Mention(raw, s, e, k, a, b, f"{_fmt(a)}-{_fmt(b)}")
     if kind == "ordinal":
@@ -460,6 +464,11 @@ def claim_tables() -> dict:
 
 def _claims_of(tables: Mapping) -> list[dict]:
     """Flatten the claim tables to dicts with id, phrase, source, section, years, low, high."""
+    import pandas as pd
+
+    def present(v) -> bool:
+        return v is not None and not bool(pd.isna(v))
+
     out = []
     for name, df in tables.items():
         if df is None or len(df) == 0:
@@ -477,13 +486,13 @@ def _claims_of(tables: Mapping) -> list[dict]:
                 cid = ":".join(str(p) for p in parts if isinstance(p, str) and p)
             years = None
             ys, ye = r.get("year_start"), r.get("year_end")
-            if name == "dates" and ys is not None and ys == ys:
-                years = {int(ys), int(ye) if ye is not None and ye == ye else int(ys)}
+            if name == "dates" and present(ys):
+                years = {int(ys), int(ye) if present(ye) else int(ys)}
             values = set()
             if name == "figures":
                 for k in ("low", "high"):
                     v = r.get(k)
-                    if v is not None and v == v:
+                    if present(v):
                         values.add(float(v))
             out.append({"id": cid, "phrase": norm(phrase).strip(), "source": src, "section": sec,
                         "years": years, "values": values, "table": name})
@@ -498,7 +507,7 @@ def _phrase_re(phrase: str) -> re.Pattern[str]:
 
 
 def mention_index(sections: Mapping[str, Mapping[str, str]], tables: Mapping,
-                  exclusions: Iterable[dict] = ()) -> "pd.DataFrame":  # noqa: F821
+                  exclusions: Iterable[dict] = ()) -> pd.DataFrame:
     """Index every number in every section and say what accounts for it.
 
     Only claims citing the mention's own source and section can cover it, in two ways:
@@ -645,7 +654,7 @@ def mention_index(sections: Mapping[str, Mapping[str, str]], tables: Mapping,
     return df
 
 
-def summarise(index: "pd.DataFrame") -> "pd.DataFrame":  # noqa: F821
+def summarise(index: pd.DataFrame) -> pd.DataFrame:
     """Mentions per source: total, covered by claims, excluded, uncovered.
 
     Parameters

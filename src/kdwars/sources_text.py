@@ -237,7 +237,7 @@ def _read_sources_yaml(listing: Path) -> list[dict]:
         raise FileNotFoundError(f"{listing} does not exist")
     data = yaml.safe_load(listing.read_text(encoding="utf-8"))
     if not isinstance(data, list):
-        raise ValueError(f"{listing}: expected a list of source records")
+        raise ValueError(f"{listing}: expected a list of source records")  # noqa: TRY004 (bad file content)
     for i, rec in enumerate(data):
         for field in ("source_id", "file", "sections"):
             if not isinstance(rec, dict) or field not in rec:
