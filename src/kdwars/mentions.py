@@ -495,7 +495,8 @@ def _claims_of(tables: Mapping) -> list[dict]:
                     if present(v):
                         values.add(float(v))
             out.append({"id": cid, "phrase": norm(phrase).strip(), "source": src, "section": sec,
-                        "years": years, "values": values, "table": name})
+                        "years": years, "values": values, "table": name,
+                        "event": r.get("event_id") if isinstance(r.get("event_id"), str) else None})
     return out
 
 
@@ -517,8 +518,9 @@ def mention_index(sections: Mapping[str, Mapping[str, str]], tables: Mapping,
       phrase (with every number inside it): when ``1684`` appears twice in a section
       and one claim says ``1684``, one of the two is left for another claim or an
       exclusion. A claim is placed on the occurrence that covers the most mentions not
-      yet covered (ties: the earliest); claims with the fewest occurrences are placed
-      first.
+      yet covered, then nearest to the phrases of the same event's other claims in
+      that section (a place, a commander), then the earliest; claims with the fewest
+      occurrences are placed first.
     * ``year`` / ``value``: for a claim whose phrase holds no number (``"March"`` with
       a year from its paragraph, ``"in the same year"``), a year mention equal to the
       claim's start or end year, or a number equal to a figure claim's low or high.
@@ -596,6 +598,11 @@ def mention_index(sections: Mapping[str, Mapping[str, str]], tables: Mapping,
             cover: list[list[dict]] = [[] for _ in mentions]
             how: list[str] = ["" for _ in mentions]
             numeric, plain = [], []
+            anchors: dict[str, list[tuple[int, str]]] = {}  # event -> (position, phrase) of its claims here
+            for c in by_sec.get((src, sec), []):
+                if c["phrase"] and c["event"]:
+                    anchors.setdefault(c["event"], []).extend(
+                        (m.start(), c["phrase"]) for m in _phrase_re(c["phrase"]).finditer(folded))
             for c in by_sec.get((src, sec), []):
                 if not c["phrase"]:
                     continue
@@ -614,7 +621,14 @@ def mention_index(sections: Mapping[str, Mapping[str, str]], tables: Mapping,
                 if not occs:
                     plain.append(c)  # its phrase is not in this section: treat as phrase-less
                     continue
-                best = max(occs, key=lambda ins: (sum(1 for i in ins if not cover[i]), -ins[0]))
+                near = [pos for pos, ph in anchors.get(c["event"], []) if ph != c["phrase"]]
+
+                def rank(ins, c=c, near=near):
+                    fresh = sum(1 for i in ins if not cover[i])
+                    gap = min((abs(mentions[ins[0]].start - pos) for pos in near), default=0)
+                    return (fresh, -gap, -ins[0])
+
+                best = max(occs, key=rank)
                 for i in best:
                     cover[i].append(c)
                     how[i] = "phrase"
