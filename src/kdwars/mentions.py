@@ -623,7 +623,7 @@ def mention_index(sections: Mapping[str, Mapping[str, str]], tables: Mapping,
                     continue
                 near = [pos for pos, ph in anchors.get(c["event"], []) if ph != c["phrase"]]
 
-                def rank(ins, c=c, near=near):
+                def rank(ins, near=near, cover=cover, mentions=mentions):
                     fresh = sum(1 for i in ins if not cover[i])
                     gap = min((abs(mentions[ins[0]].start - pos) for pos in near), default=0)
                     return (fresh, -gap, -ins[0])
