@@ -498,3 +498,36 @@ def test_cli_writes_the_index_without_quoting_the_articles(tmp_path, capsys):
     assert f"{len(table)} mentions" in printed and "uncovered" in printed
     excluded = table[table.covered_by == "excluded"]
     assert (excluded.reason != "").all()
+
+
+# --------------------------------------------------------------------------- the index: properties
+
+_PIECES = ["1643", "1,000", "600", "two thousand", "the 1720s", "in 1643 and 1644", "men", "and", ".", "x"]
+
+
+@given(st.lists(st.sampled_from(_PIECES), max_size=12), st.lists(st.sampled_from(_PIECES), max_size=4),
+       st.sampled_from(["Lead", "Other"]))
+def test_index_only_credits_claims_of_the_same_section_once_per_occurrence(pieces, phrases, claim_section):
+    text = " ".join(pieces)
+    claims = pd.DataFrame([{"claim_id": f"e{i}:d", "event_id": f"e{i}", "as_written": ph, "source_id": "a",
+                            "section": claim_section, "year_start": 1643, "year_end": 1643}
+                           for i, ph in enumerate(phrases)], columns=["claim_id", "event_id", "as_written",
+                                                                     "source_id", "section", "year_start",
+                                                                     "year_end"])
+    idx = mention_index({"a": {"Lead": text}}, {"dates": claims}, [])
+    assert len(idx) == len(extract_mentions(text))
+    if claim_section != "Lead":
+        assert (idx.covered_by == "").all()
+        return
+    for r in idx.itertuples():
+        for cid in filter(None, r.claims.split(";")):
+            phrase = claims.set_index("claim_id").loc[cid, "as_written"]
+            if r.match == "phrase":
+                assert r.mention in phrase
+            else:
+                assert r.match == "year" and not extract_mentions(phrase) and r.low == 1643
+    # a claim accounts for at most as many mentions as its phrase holds
+    for cid, phrase in zip(claims.claim_id, claims.as_written):
+        n_used = sum(cid in r.split(";") for r in idx.claims if r)
+        if extract_mentions(phrase):
+            assert n_used <= len(extract_mentions(phrase))

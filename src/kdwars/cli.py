@@ -129,6 +129,8 @@ def _mentions(sources: Path | None, out: Path | None) -> int:
     index.drop(columns=["context"]).to_csv(out, index=False)
     print(f"kdwars mentions: {len(index)} mentions written to {out}")
     print(summarise(index).to_string())
+    for r in index[index["covered_by"] == ""].itertuples():
+        print(f"  uncovered: {r.source_id} | {r.section} | {r.mention} | …{r.context[:60]}…")
     for e in index.attrs["unused_exclusions"]:
         print(f"  unused exclusion: {raw / 'mentions.yaml'}:{e['line']} {e['source']} / {e['section']} / "
               f"{e['mention']!r} ({e['unused']} of {e['count']} not matched)")

@@ -48,7 +48,7 @@ __all__ = [
 
 #: Columns of :func:`mention_index`'s result, in order.
 MENTION_COLUMNS = ["source_id", "section", "mention", "kind", "value", "low", "high", "offset",
-                   "covered_by", "match", "reason", "context"]
+                   "covered_by", "claims", "match", "reason", "context"]
 
 _MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september",
            "october", "november", "december"]
@@ -549,6 +549,7 @@ def mention_index(sections: Mapping[str, Mapping[str, str]], tables: Mapping,
     pandas.DataFrame
         One row per mention, columns :data:`MENTION_COLUMNS`: ``covered_by`` is a
         claim id (the first of several), ``'excluded'`` or empty (uncovered);
+        ``claims`` lists every covering claim id, separated by ``;``;
         ``match`` says how (``phrase``, ``year``, ``value``, ``exclusion``);
         ``reason`` is the exclusion's reason or the claim table's name; ``context``
         is the mention with 30 characters either side.
@@ -619,8 +620,7 @@ def mention_index(sections: Mapping[str, Mapping[str, str]], tables: Mapping,
             numeric.sort(key=lambda co: (len(co[1]) or 10**6, co[0]["id"]))
             for c, occs in numeric:
                 if not occs:
-                    plain.append(c)  # its phrase is not in this section: treat as phrase-less
-                    continue
+                    continue  # its phrase is not in this section (tests/test_sources.py catches that)
                 near = [pos for pos, ph in anchors.get(c["event"], []) if ph != c["phrase"]]
 
                 def rank(ins, near=near, cover=cover, mentions=mentions):
@@ -660,7 +660,8 @@ def mention_index(sections: Mapping[str, Mapping[str, str]], tables: Mapping,
                 ctx = " ".join(text[max(0, men.start - 30):men.end + 30].split())
                 rows.append({"source_id": src, "section": sec, "mention": men.text, "kind": men.kind,
                              "value": men.value, "low": men.low, "high": men.high, "offset": men.start,
-                             "covered_by": covered, "match": how[i], "reason": reason, "context": ctx})
+                             "covered_by": covered, "claims": ";".join(c["id"] for c in cover[i]),
+                             "match": how[i], "reason": reason, "context": ctx})
     df = pd.DataFrame(rows, columns=MENTION_COLUMNS)
     df.attrs["unused_exclusions"] = [
         {**slot[0], "unused": slot[1]} for slot in slots if slot[1] > 0
