@@ -132,8 +132,9 @@ def _mentions(sources: Path | None, out: Path | None) -> int:
     for r in index[index["covered_by"] == ""].itertuples():
         print(f"  uncovered: {r.source_id} | {r.section} | {r.mention} | …{r.context[:60]}…")
     for e in index.attrs["unused_exclusions"]:
+        why = ("no such number there" if e["matches"] < e["count"] else "a claim covers it")
         print(f"  unused exclusion: {raw / 'mentions.yaml'}:{e['line']} {e['source']} / {e['section']} / "
-              f"{e['mention']!r} ({e['unused']} of {e['count']} not matched)")
+              f"{e['mention']!r} ({e['unused']} of {e['count']} unused: {why})")
     return 0
 
 

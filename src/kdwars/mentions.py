@@ -553,8 +553,11 @@ def mention_index(sections: Mapping[str, Mapping[str, str]], tables: Mapping,
         ``match`` says how (``phrase``, ``year``, ``value``, ``exclusion``);
         ``reason`` is the exclusion's reason or the claim table's name; ``context``
         is the mention with 30 characters either side.
-        ``df.attrs['unused_exclusions']`` lists exclusion entries (with how many of
-        their ``count``) that matched no uncovered mention.
+        ``df.attrs['unused_exclusions']`` lists exclusion entries not (fully) used:
+        ``unused`` says how many of their ``count`` matched no uncovered mention,
+        ``matches`` how many mentions of that text (and ``near`` words) the section
+        holds at all. ``matches < count`` means the entry is wrong (a typo, a wrong
+        section, a count too high); otherwise claims now cover what it excused.
 
     Raises
     ------
@@ -663,9 +666,20 @@ def mention_index(sections: Mapping[str, Mapping[str, str]], tables: Mapping,
                              "covered_by": covered, "claims": ";".join(c["id"] for c in cover[i]),
                              "match": how[i], "reason": reason, "context": ctx})
     df = pd.DataFrame(rows, columns=MENTION_COLUMNS)
-    df.attrs["unused_exclusions"] = [
-        {**slot[0], "unused": slot[1]} for slot in slots if slot[1] > 0
-    ]
+    unused = []
+    for slot in slots:
+        if slot[1] <= 0:
+            continue
+        e = slot[0]
+        here = df[(df["source_id"] == e["source"]) & (df["section"] == e["section"])]
+        near = norm(e.get("near") or "")
+        matches = sum(
+            1 for r in here.itertuples()
+            if norm(r.mention).strip() == norm(str(e["mention"])).strip()
+            and near in norm(sections[e["source"]][e["section"]][max(0, r.offset - 40):r.offset + len(r.mention) + 40])
+        ) if e["source"] in sections and e["section"] in sections[e["source"]] else 0
+        unused.append({**e, "unused": slot[1], "matches": matches})
+    df.attrs["unused_exclusions"] = unused
     return df
 
 
