@@ -519,7 +519,8 @@ def mention_index(sections: Mapping[str, Mapping[str, str]], tables: Mapping,
       and one claim says ``1684``, one of the two is left for another claim or an
       exclusion. A claim is placed on the occurrence that covers the most mentions not
       yet covered, then nearest to the phrases of the same event's other claims in
-      that section (a place, a commander), then the earliest; claims with the fewest
+      that section (a place, a commander; phrases found more than twice are ignored),
+      then the earliest; claims with the fewest
       occurrences are placed first.
     * ``year`` / ``value``: for a claim whose phrase holds no number (``"March"`` with
       a year from its paragraph, ``"in the same year"``), a year mention equal to the
@@ -602,11 +603,14 @@ def mention_index(sections: Mapping[str, Mapping[str, str]], tables: Mapping,
             cover: list[list[dict]] = [[] for _ in mentions]
             how: list[str] = ["" for _ in mentions]
             numeric, plain = [], []
-            anchors: dict[str, list[tuple[int, str]]] = {}  # event -> (position, phrase) of its claims here
+            # event -> (position, phrase) of its claims here; a phrase found more than twice
+            # in the section ("Middle Juz") says nothing about where the event is told
+            anchors: dict[str, list[tuple[int, str]]] = {}
             for c in by_sec.get((src, sec), []):
                 if c["phrase"] and c["event"]:
-                    anchors.setdefault(c["event"], []).extend(
-                        (m.start(), c["phrase"]) for m in _phrase_re(c["phrase"]).finditer(folded))
+                    found = [m.start() for m in _phrase_re(c["phrase"]).finditer(folded)]
+                    if len(found) <= 2:
+                        anchors.setdefault(c["event"], []).extend((pos, c["phrase"]) for pos in found)
             for c in by_sec.get((src, sec), []):
                 if not c["phrase"]:
                     continue
