@@ -400,7 +400,9 @@ class AliasTable:
 
 
 #: File names allowed directly under the raw directory (besides ``events/*.yaml``).
-RAW_TOP_FILES = ("README.md", "sources.yaml", "phases.yaml", "people.yaml", "places.yaml")
+#: ``mentions.yaml`` is not a record file: it is read and checked by ``kdwars mentions``
+#: (:func:`kdwars.mentions.load_exclusions`) and tests/test_mentions.py, not by the build.
+RAW_TOP_FILES = ("README.md", "sources.yaml", "phases.yaml", "people.yaml", "places.yaml", "mentions.yaml")
 
 
 def account_for_files(raw_dir: Path, display=str) -> list[Problem]:
@@ -445,5 +447,6 @@ def account_for_files(raw_dir: Path, display=str) -> list[Problem]:
         hint = " (rename it to .yaml)" if rel.suffix == ".yml" else ""
         problems.append(Problem(display(path), None, None, None, None,
                                 f"file is not read by the build{hint}: raw records are sources.yaml, phases.yaml, "
-                                "people.yaml, places.yaml and events/*.yaml"))
+                                "people.yaml, places.yaml and events/*.yaml (plus mentions.yaml, the mention "
+                                "index's exclusions)"))
     return problems
