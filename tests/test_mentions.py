@@ -468,8 +468,6 @@ def test_every_uncovered_number_is_on_the_missing_list(index):
 
 
 @needs_sources
-@pytest.mark.xfail(strict=False, reason="real facts not yet recorded as claims: see reports/missing-mentions.md "
-                                        "(the dataset helpers add them to data/raw/events/*.yaml)")
 def test_recall_every_number_is_a_claim_or_excluded(index):
     uncovered = index[index.covered_by == ""]
     assert uncovered.empty, f"{len(uncovered)} number(s) in the articles are not accounted for:\n" + \
