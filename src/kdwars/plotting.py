@@ -89,6 +89,8 @@ SOURCE_LINE = "Source: kdwars dataset — claims from five encyclopedia articles
 _SOURCE_PAD_IN = 0.25
 TYPE_ORDER = list(EVENT_TYPE_ORDER)
 _OUTSIDE = {"loc": "upper left", "bbox_to_anchor": (1.01, 1)}
+#: Labels of the grey legend entries that explain a kind of mark rather than a category.
+KEY_LABELS = frozenset({"span of years", "range", "single figure", "open: 'more than'", "open-ended (more than)"})
 
 
 def set_theme(context: str = "notebook") -> None:
@@ -170,11 +172,16 @@ def _patch_handles(values: Sequence, colors: dict, hatches: dict | None = None, 
 
 
 def _marker_handles(values: Sequence, colors: dict, markers: dict, labels: dict | None = None,
-                    line: bool = False, lw: float = 3) -> list[Line2D]:
-    """Legend handles for points (``line=True``: points on a line, for marks that are both)."""
-    return [Line2D([], [], color=colors[v], lw=lw if line else 0, linestyle="-" if line else "",
-                   marker=markers.get(v, "o"), markersize=8, markerfacecolor=colors[v], markeredgecolor="black",
-                   markeredgewidth=0.5, label=_name(v, labels)) for v in values]
+                    line: bool | Iterable[bool] = False, point: bool | Iterable[bool] = True,
+                    lw: float = 3) -> list[Line2D]:
+    """Legend handles for points, lines or both, per value as drawn (``line``/``point``: one flag or one per value)."""
+    values = list(values)
+    lines = [line] * len(values) if isinstance(line, bool) else list(line)
+    points = [point] * len(values) if isinstance(point, bool) else list(point)
+    return [Line2D([], [], color=colors[v], lw=lw if ln else 0, linestyle="-" if ln else "",
+                   marker=markers.get(v, "o") if pt else "", markersize=8, markerfacecolor=colors[v],
+                   markeredgecolor="black", markeredgewidth=0.5, label=_name(v, labels))
+            for v, ln, pt in zip(values, lines, points)]
 
 
 def _line_handles(values: Sequence, colors: dict, labels: dict | None = None, lw: float = 4) -> list[Line2D]:
@@ -499,7 +506,7 @@ def plot_phase_schemes(data: pd.DataFrame, *, xlim: tuple[int, int] = (1630, 177
         colors = [("#4D4D4D" if i % 2 else "#8C8C8C") if w else "#E6E6E6" for i, w in enumerate(war)]
         ax.barh(np.full(len(p), row), x1 - x0, left=x0, color=colors, **style)  # one call per row
         for a, b, w, lab in zip(x0, x1, war, p["label"].astype(str)):
-            text = lab.replace("War of ", "") if w else _short_label(lab).lower()
+            text = lab.replace("War of ", "") if w else _short_label(lab)
             text = re.sub(r"\s*\(.*\)$", "", text)
             if w and (b - a) <= 14:
                 text = text.split()[0]
@@ -675,6 +682,7 @@ def plot_upper_hand(data: pd.DataFrame, *, labels: dict | None = None, sides: tu
         ax.bar(x, data["disputed"], bottom=data[a], color="white", hatch="...",
                label="sources disagree", **(style | {"edgecolor": "#555555"}))
     ax.axhline(0, color="black", lw=0.8)
+    ax.margins(y=0.08)
     ax.set_xticks(x, _names(data.index, labels), rotation=45, ha="right", rotation_mode="anchor")
     ax.set_ylabel(f"Military events won\n(↑ {_name(a)}, ↓ {_name(b)})")
     ax.yaxis.set_major_locator(mpl.ticker.MaxNLocator(integer=True))
@@ -714,7 +722,8 @@ def plot_table_heatmap(data: pd.DataFrame, *, cmap: str = HEATMAP_CMAP, annot: b
     ax : matplotlib.axes.Axes, optional
         Axes to draw on; a new figure is created when ``None``.
     **kwargs
-        Passed to :func:`seaborn.heatmap` (e.g. ``vmax=``, ``linewidths=``).
+        Passed to :meth:`matplotlib.axes.Axes.pcolormesh` for the cells (e.g.
+        ``vmax=``, ``edgecolors=``).
 
     Returns
     -------
@@ -736,22 +745,33 @@ def plot_table_heatmap(data: pd.DataFrame, *, cmap: str = HEATMAP_CMAP, annot: b
     table = _numeric_table(data, "plot_table_heatmap")
     ax = _ax(ax, (min(8.3, max(6, 0.55 * table.shape[1] + 3)), max(3, 0.38 * table.shape[0] + 1.5)))
     table = table.set_axis(_names(table.index), axis=0).set_axis(_names(table.columns), axis=1)
-    mask = table == 0 if zero_blank else None
-    style = {"linewidths": 0.5, "linecolor": "#EEEEEE", "cbar_kws": {"label": cbar_label, "shrink": 0.7},
-                 "annot_kws": {"fontsize": MIN_FONT}} | kwargs
-    sns.heatmap(table, ax=ax, cmap=cmap, annot=annot, fmt=".0f", mask=mask, **style)
-    for text in ax.texts:  # cell annotations lie inside the axes: keep them out of the (slow) layout pass
-        text.set_in_layout(False)
-    cbar = ax.collections[0].colorbar if ax.collections else None
-    if cbar is not None:
-        cbar.locator = mpl.ticker.MaxNLocator(integer=True)
-        cbar.update_ticks()
+    values = table.to_numpy()
+    shown = np.ma.masked_where((values == 0) if zero_blank else np.isnan(values), values)
+    # drawn directly: seaborn.heatmap draws the whole figure once more just to check label overlap
+    style = {"edgecolors": "#EEEEEE", "linewidth": 0.5, "vmin": np.nanmin(values) if values.size else 0,
+             "vmax": np.nanmax(values) if values.size else 1} | kwargs
+    mesh = ax.pcolormesh(shown, cmap=cmap, **style)
+    ax.set_xlim(0, table.shape[1])
+    ax.set_ylim(table.shape[0], 0)
+    for spine in ax.spines.values():
+        spine.set_visible(False)
+    ax.grid(False)
+    cbar = ax.figure.colorbar(mesh, ax=ax, shrink=0.7, label=cbar_label)
+    cbar.outline.set_linewidth(0)
+    cbar.locator = mpl.ticker.MaxNLocator(integer=True)
+    cbar.update_ticks()
+    if annot:
+        rgba = mesh.cmap(mesh.norm(shown.filled(np.nan)))
+        lum = rgba[..., :3] @ np.array([0.2126, 0.7152, 0.0722])
+        for (r, c), v in np.ndenumerate(values):
+            if not np.ma.is_masked(shown[r, c]) and np.isfinite(v):  # cell texts stay out of the layout pass
+                ax.text(c + 0.5, r + 0.5, f"{v:.0f}", ha="center", va="center", fontsize=MIN_FONT,
+                        color="white" if lum[r, c] < 0.45 else "black", in_layout=False)
+    ax.set_xticks(np.arange(table.shape[1]) + 0.5, table.columns, rotation=45, ha="right", rotation_mode="anchor")
+    ax.set_yticks(np.arange(table.shape[0]) + 0.5, table.index)
+    ax.tick_params(length=0)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
-    ax.tick_params(axis="x", labelrotation=45)
-    for lab in ax.get_xticklabels():
-        lab.set_horizontalalignment("right")
-        lab.set_rotation_mode("anchor")
     return ax
 
 
@@ -987,7 +1007,9 @@ def plot_claim_ranges(data: pd.DataFrame, *, y: str = "event", hue: str = "side"
     ax.set_ylim(len(rows) - 0.5, -0.5)
     ax.set_xlabel(xlabel)
     ax.grid(axis="y", visible=False)
-    handles = _marker_handles(values, colors, markers, line=True)
+    handles = _marker_handles(values, colors, markers, line=[((is_range | open_hi | open_lo) & (hv == v)).any()
+                                                             for v in values],
+                              point=[(is_point & (hv == v)).any() for v in values])
     kinds = [(is_range.any(), Line2D([], [], color="#555555", lw=4, label="range")),
              (is_point.any(), Line2D([], [], color="#555555", marker="o", linestyle="", label="single figure")),
              ((open_hi | open_lo).any(), Line2D([], [], color="#555555", marker=r"$\rightarrow$", linestyle="",
@@ -1064,7 +1086,8 @@ def plot_force_ratio(data: pd.DataFrame, *, sides: tuple[str, str] = MAIN_SIDES,
     ax.set_ylim(len(r) - 0.5, -0.5)
     ax.set_xlabel(f"{_name(sides[0])} strength ÷ {_name(sides[1])} strength (log scale; range over all claims)")
     ax.grid(axis="y", visible=False)
-    _legend(ax, _marker_handles(values, colors, markers, line=bool(rng.any())), title="winner")
+    _legend(ax, _marker_handles(values, colors, markers, line=[(rng & (win == v)).any() for v in values]),
+            title="winner")
     return ax
 
 
@@ -1128,10 +1151,11 @@ def plot_totals(data: pd.DataFrame, *, phase_col: str = "period", labels: dict |
         ax.bar(x, lows, width=width, color=color, hatch=hatches[side] or None, **style)
         ext = np.where(np.isnan(highs), 0, highs - lows)
         ax.bar(x, ext, bottom=lows, width=width, color="white", edgecolor=color, hatch="///", linewidth=0.8)
-        handles += [Patch(facecolor=color, hatch=hatches[side] or None, edgecolor="black", linewidth=0.4,
-                          label=f"{_name(side)}: low"),
-                    Patch(facecolor="white", edgecolor=color, hatch="///", linewidth=0.8,
-                          label=f"{_name(side)}: up to high")]
+        handles.append(Patch(facecolor=color, hatch=hatches[side] or None, edgecolor="black", linewidth=0.4,
+                             label=f"{_name(side)}: low"))
+        if (ext > 0).any():
+            handles.append(Patch(facecolor="white", edgecolor=color, hatch="///", linewidth=0.8,
+                                 label=f"{_name(side)}: up to high"))
         for xi, lo, hi, present in zip(x, lows, highs, t["side"].notna()):
             if present and np.isnan(hi):  # open-ended: "more than" — an arrow and a ≥ sign above the bar
                 ax.annotate("≥", xy=(xi, lo), xytext=(0, 14), textcoords="offset points", ha="center",

@@ -38,7 +38,7 @@ OUTCOME_COLORS: dict[str, str] = {
 SIDE_MARKERS: dict[str, str] = {
     "kazakh": "o", "dzungar": "s", "oirat": "s", "bukhara": "D", "khoshut": "^",
     "qing": "v", "russia": "P", "kalmyk": "X", "kyrgyz": "<", "khalkha": ">",
-    "inconclusive": "d", "disputed": "*", "unknown": "h", "none": "p",
+    "inconclusive": "d", "disputed": "*", "unknown": "h", "none": "p", "both": "H",
 }
 
 
@@ -175,8 +175,9 @@ CATEGORY_COLORS: tuple[str, ...] = (
     "#332288", "#88CCEE", "#117733", "#DDCC77", "#AA4499", "#44AA99", "#999933", "#882255", "#CC6677",
     "#555555", "#AAAAAA",
 )
-#: One hatch per category (the first is plain), so that bars are told apart without colour.
-CATEGORY_HATCHES: tuple[str, ...] = ("", "//", "..", "xx", "\\\\", "oo", "++", "--", "**", "||", "OO")
+#: One hatch per category (the first is plain), so that bars are told apart without colour. Ten
+#: hatches against eleven colours: a colour and hatch pair repeats only after 110 categories.
+CATEGORY_HATCHES: tuple[str, ...] = ("", "//", "..", "xx", "\\\\", "oo", "++", "--", "**", "||")
 #: One marker per category for points.
 CATEGORY_MARKERS: tuple[str, ...] = ("o", "s", "D", "^", "v", "P", "X", "<", ">", "h", "*")
 #: Hatch per side for bars (Dzungar hatched everywhere, as in the city-control chart).
