@@ -7,20 +7,20 @@ import matplotlib.collections
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402
-import pandas as pd  # noqa: E402
-import pytest  # noqa: E402
+import matplotlib.pyplot as plt
+import pandas as pd
+import pytest
 
-import kdwars  # noqa: E402
-from kdwars import analysis as A  # noqa: E402
-from kdwars import plotting as P  # noqa: E402
-from kdwars.style import side_color  # noqa: E402
+import kdwars
+from kdwars import analysis as A
+from kdwars import plotting as P
+from kdwars.style import side_color
 
 
 @pytest.fixture(scope="module")
 def t():
-    return dict(events=kdwars.load_events(), phases=kdwars.load_phases(), cas=kdwars.load_casualties(),
-                cmd=kdwars.load_commanders(), people=kdwars.load_people())
+    return {"events": kdwars.load_events(), "phases": kdwars.load_phases(), "cas": kdwars.load_casualties(),
+                "cmd": kdwars.load_commanders(), "people": kdwars.load_people()}
 
 
 @pytest.fixture(autouse=True)
@@ -30,7 +30,7 @@ def close():
 
 
 def test_timeline_uses_given_axes_and_side_colours(t):
-    fig, ax = plt.subplots()
+    _fig, ax = plt.subplots()
     out = P.plot_timeline(t["events"], phases=t["phases"], ax=ax)
     assert out is ax
     points = [c for c in ax.collections if isinstance(c, matplotlib.collections.PathCollection)]
@@ -88,16 +88,16 @@ def test_save_figure_is_reproducible(tmp_path, t):
 
 # --------------------------------------------------------------------------- one dialect, legible charts
 
-import inspect  # noqa: E402
-import re  # noqa: E402
+import inspect
+import re
 
-import numpy as np  # noqa: E402
-from matplotlib.colors import to_rgb  # noqa: E402
-from matplotlib.lines import Line2D  # noqa: E402
-from matplotlib.patches import Rectangle  # noqa: E402
+import numpy as np
+from matplotlib.colors import to_rgb
+from matplotlib.lines import Line2D
+from matplotlib.patches import Rectangle
 
-from kdwars import vocab  # noqa: E402
-from kdwars.style import HEATMAP_CMAP, SIDE_COLORS, SOURCE_COLORS  # noqa: E402
+from kdwars import vocab
+from kdwars.style import HEATMAP_CMAP, SIDE_COLORS, SOURCE_COLORS
 
 PLOT_FUNCTIONS = [n for n in P.__all__ if n.startswith("plot_")]
 #: Owned by the maps/city-control helper (issue 9); it moves to the dialect in its own branch.
@@ -122,16 +122,16 @@ def charts(t):
     """Every plot function with the input its docstring names (one chart each)."""
     ev, ph, cas, cmd, people = t["events"], t["phases"], t["cas"], t["cmd"], t["people"]
     return {
-        "plot_timeline": (ev, dict(phases=ph)),
+        "plot_timeline": (ev, {"phases": ph}),
         "plot_phase_schemes": (ph, {}),
         "plot_counts": (A.events_per_decade(ev, "winner"), {}),
-        "plot_counts_categories": (A.events_per_decade(ev, "event_type"), dict(colors_by_side=False)),
+        "plot_counts_categories": (A.events_per_decade(ev, "event_type"), {"colors_by_side": False}),
         "plot_upper_hand": (A.upper_hand(ev, ph), {}),
         "plot_table_heatmap": (A.phase_crosswalk(ev, ph), {}),
         "plot_careers": (A.careers(cmd, ev, people), {}),
         "plot_commander_records": (A.commander_records(cmd, ev, people), {}),
         "plot_claim_ranges": (A.force_ranges(cas, ev), {}),
-        "plot_claim_ranges_sources": (A.force_ranges(cas, ev), dict(hue="source_id")),
+        "plot_claim_ranges_sources": (A.force_ranges(cas, ev), {"hue": "source_id"}),
         "plot_force_ratio": (A.force_ratio(cas, ev), {}),
         "plot_totals": (A.totals_by_phase(cas, ev, ph, "captured", unit=("people", "men")), {}),
         "plot_date_claims": (A.date_disagreements(kdwars.load_event_dates(), ev), {}),
@@ -155,7 +155,7 @@ def test_the_chart_list_covers_every_plot_function():
 
 @pytest.mark.parametrize("key", CHARTS)
 def test_draws_on_the_given_axes_and_returns_it(charts, key):
-    fig, ax = plt.subplots()
+    _fig, ax = plt.subplots()
     assert _draw(charts, key, ax=ax) is ax
 
 

@@ -310,9 +310,21 @@ def save_figure(ax_or_fig, name: str, directory: str | Path | None = None, show:
     directory.mkdir(parents=True, exist_ok=True)
     path = directory / f"{name}.png"
     source_line(fig, source)
-    bbox = "standard" if _constrained(fig) else "tight"
-    with mpl.rc_context({"savefig.bbox": bbox}):  # bbox_inches=None would mean the rcParam
-        fig.savefig(path, dpi=100, metadata={"Software": None, "kdwars:min-font-pt": f"{min_font_size(fig):.1f}"})
+    metadata = {"Software": None, "kdwars:min-font-pt": f"{min_font_size(fig):.1f}"}
+    if _constrained(fig):
+        # Lay out once, then save without a layout engine: savefig would otherwise draw the figure
+        # twice (a layout pass, then the picture). The engine is put back for later drawing.
+        engine = fig.get_layout_engine()
+        fig.dpi = 100
+        engine.execute(fig)
+        fig.set_layout_engine(None)  # no engine at all: savefig then draws once
+        try:
+            with mpl.rc_context({"savefig.bbox": "standard"}):  # bbox_inches=None would mean the rcParam
+                fig.savefig(path, dpi=100, metadata=metadata)
+        finally:
+            fig.set_layout_engine(engine)
+    else:
+        fig.savefig(path, dpi=100, bbox_inches="tight", metadata=metadata)
     if show and "inline" in mpl.get_backend():
         from IPython.display import Image, display
 
