@@ -184,11 +184,6 @@ def _marker_handles(values: Sequence, colors: dict, markers: dict, labels: dict 
             for v, ln, pt in zip(values, lines, points)]
 
 
-def _line_handles(values: Sequence, colors: dict, labels: dict | None = None, lw: float = 4) -> list[Line2D]:
-    """Legend handles for lines."""
-    return [Line2D([], [], color=colors[v], lw=lw, label=_name(v, labels)) for v in values]
-
-
 def _side_order(values: Iterable) -> list:
     """Sides and outcome words in the chart order (main sides first), other values after, sorted."""
     present = list(dict.fromkeys(values))
@@ -521,7 +516,7 @@ def plot_phase_schemes(data: pd.DataFrame, *, xlim: tuple[int, int] = (1630, 177
             text = lab.replace("War of ", "") if w else _short_label(lab)
             text = re.sub(r"\s*\(.*\)$", "", text)
             if w and (b - a) <= 14:
-                text = text.split()[0]
+                text = _short_label(lab) if lab.startswith("War of ") else text.split()[0]
             if (b - a) >= 4 and text:
                 ax.text((a + b) / 2, row, text, ha="center", va="center", fontsize=MIN_FONT, in_layout=False,
                         color="white" if w else "#333333", rotation=0 if (b - a) > 14 else 90)
@@ -691,8 +686,10 @@ def plot_upper_hand(data: pd.DataFrame, *, labels: dict | None = None, sides: tu
     ax.bar(x, data[a], color=side_color(a), hatch=hatch[a] or None, label=f"{_name(a)} won", **style)
     ax.bar(x, -data[b], color=side_color(b), hatch=hatch[b] or "//", label=f"{_name(b)} won", **style)
     if "disputed" in data.columns:
-        ax.bar(x, data["disputed"], bottom=data[a], color="white", hatch="...",
-               label="sources disagree", **(style | {"edgecolor": "#555555"}))
+        disputed = ax.bar(x, data["disputed"], bottom=data[a], color="white", hatch="...",
+                          label="sources disagree", **(style | {"edgecolor": "#555555"}))
+        for patch in disputed:  # a bar's bottom is sticky: it would stop the margin above the tallest bar
+            patch.sticky_edges.y.clear()
     ax.axhline(0, color="black", lw=0.8)
     ax.margins(y=0.08)
     ax.set_xticks(x, _names(data.index, labels), rotation=45, ha="right", rotation_mode="anchor")
