@@ -8,8 +8,9 @@ the package::
     claims = kdwars.load_casualties()
     kdwars.reconcile(claims)
 
-Plotting functions (``kdwars.plot_*``) follow seaborn's conventions: they take a
-DataFrame, draw on ``ax`` (a new one when ``ax=None``) and return the Axes.
+Plotting functions (``kdwars.plot_*``) have seaborn's shape,
+``plot_x(data, *, x=..., hue=..., ax=None, **kwargs)``: the DataFrame is the only
+positional argument, they draw on ``ax`` (a new figure when ``ax=None``) and return the Axes.
 matplotlib, seaborn and cartopy are imported only when a plot is drawn.
 """
 

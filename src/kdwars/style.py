@@ -38,6 +38,7 @@ OUTCOME_COLORS: dict[str, str] = {
 SIDE_MARKERS: dict[str, str] = {
     "kazakh": "o", "dzungar": "s", "oirat": "s", "bukhara": "D", "khoshut": "^",
     "qing": "v", "russia": "P", "kalmyk": "X", "kyrgyz": "<", "khalkha": ">",
+    "inconclusive": "d", "disputed": "*", "unknown": "h", "none": "p", "both": "H",
 }
 
 
@@ -137,3 +138,170 @@ def sequential_palette(levels, cmap: str = "viridis", other: dict[str, str] | No
     out = {lev: to_hex(cm(0.05 + 0.85 * i / n)) for i, lev in enumerate(levels)}
     out.update(other or {})
     return out
+
+
+# --------------------------------------------------------------------------- names, categories, sources
+
+#: Display name of every side slug and outcome word: the one table charts and legends take names from.
+SIDE_LABELS: dict[str, str] = {
+    "kazakh": "Kazakh", "dzungar": "Dzungar", "oirat": "Oirat", "bukhara": "Bukhara", "khoshut": "Khoshut",
+    "qing": "Qing", "russia": "Russia", "kalmyk": "Kalmyk", "kyrgyz": "Kyrgyz", "khalkha": "Khalkha",
+    "uzbek": "Uzbek", "kokand": "Kokand", "khiva": "Khiva", "yarkent": "Yarkent",
+    "altan-khanate": "Altan Khanate", "bashkir": "Bashkir", "karakalpak": "Karakalpak", "tibet": "Tibet",
+    "both": "both sides", "none": "no winner (not a contest)", "inconclusive": "inconclusive",
+    "disputed": "sources disagree", "unknown": "not recorded",
+}
+#: Display names of the regions (``events.region``).
+REGION_LABELS: dict[str, str] = {
+    "jetisu": "Jetisu", "chu-talas": "Chu–Talas", "syr-darya": "Syr Darya", "tashkent-oasis": "Tashkent oasis",
+    "fergana": "Fergana", "transoxiana": "Transoxiana", "khwarezm": "Khwarezm",
+    "central-kazakhstan": "Central Kazakhstan", "northern-kazakhstan": "Northern Kazakhstan",
+    "western-kazakhstan": "Western Kazakhstan", "irtysh-altai": "Irtysh–Altai", "dzungaria": "Dzungaria",
+    "tian-shan": "Tian Shan", "tarim": "Tarim", "mongolia": "Mongolia", "siberia": "Siberia", "volga": "Volga",
+    "china": "China", "pamir": "Pamir", "european-russia": "European Russia", "khorasan": "Khorasan",
+}
+#: One colour (and label, marker) per source article (Paul Tol's muted set: none of them is a side colour).
+SOURCE_COLORS: dict[str, str] = {
+    "overview": "#332288", "overview-old": "#88CCEE", "war1635": "#117733", "war1723": "#DDCC77",
+    "war1739": "#AA4499",
+}
+SOURCE_LABELS: dict[str, str] = {
+    "overview": "Overview (current)", "overview-old": "Overview (older)", "war1635": "War 1635–1658",
+    "war1723": "War 1723–1730", "war1739": "War 1739–1741",
+}
+SOURCE_MARKERS: dict[str, str] = {"overview": "o", "overview-old": "s", "war1635": "D", "war1723": "^", "war1739": "v"}
+#: Colours for categories that are not sides (kinds of event, sources, ...): Tol's muted set, then greys.
+CATEGORY_COLORS: tuple[str, ...] = (
+    "#332288", "#88CCEE", "#117733", "#DDCC77", "#AA4499", "#44AA99", "#999933", "#882255", "#CC6677",
+    "#555555", "#AAAAAA",
+)
+#: One hatch per category (the first is plain), so that bars are told apart without colour. Ten
+#: hatches against eleven colours: a colour and hatch pair repeats only after 110 categories.
+CATEGORY_HATCHES: tuple[str, ...] = ("", "//", "..", "xx", "\\\\", "oo", "++", "--", "**", "||")
+#: One marker per category for points.
+CATEGORY_MARKERS: tuple[str, ...] = ("o", "s", "D", "^", "v", "P", "X", "<", ">", "h", "*")
+#: Hatch per side for bars (Dzungar hatched everywhere, as in the city-control chart).
+SIDE_HATCHES: dict[str, str] = {"kazakh": "", "dzungar": "//", "qing": "xx", "bukhara": "..", "khoshut": "\\\\",
+                                "oirat": "//", "russia": "++", "disputed": "..", "unknown": ""}
+#: Colormap of every heatmap: a neutral sequential map, never a side's hue.
+HEATMAP_CMAP = "Greys"
+
+
+def display_name(value) -> str:
+    """The reader-facing name of a side, outcome, region, source or event-type slug.
+
+    Parameters
+    ----------
+    value : object
+        A slug (``"kazakh"``, ``"syr-darya"``, ``"war1723"``, ``"city-capture"``)
+        or any other label.
+
+    Returns
+    -------
+    str
+        The name from :data:`SIDE_LABELS`, :data:`REGION_LABELS` or
+        :data:`SOURCE_LABELS`; an event type with its hyphens as spaces; any
+        other value as a string, unchanged.
+
+    Examples
+    --------
+    >>> from kdwars.style import display_name
+    >>> display_name("dzungar"), display_name("syr-darya"), display_name("city-capture")
+    ('Dzungar', 'Syr Darya', 'city capture')
+    >>> display_name("Abulkhair")
+    'Abulkhair'
+    """
+    from .vocab import EVENT_TYPES
+
+    s = str(value)
+    for table in (SIDE_LABELS, REGION_LABELS, SOURCE_LABELS):
+        if s in table:
+            return table[s]
+    if s in EVENT_TYPES:
+        return s.replace("-", " ")
+    return s
+
+
+def category_palette(levels) -> dict[str, str]:
+    """Colours for categories that are not sides, none of them a side colour.
+
+    Parameters
+    ----------
+    levels : iterable
+        The categories in drawing order; source ids get their own colours
+        (:data:`SOURCE_COLORS`).
+
+    Returns
+    -------
+    dict
+        ``{level: hex colour}``, cycling through :data:`CATEGORY_COLORS`.
+
+    Examples
+    --------
+    >>> from kdwars.style import category_palette
+    >>> category_palette(["battle", "raid"])
+    {'battle': '#332288', 'raid': '#88CCEE'}
+    """
+    levels = list(levels)
+    if levels and all(lev in SOURCE_COLORS for lev in levels):
+        return {lev: SOURCE_COLORS[lev] for lev in levels}
+    return {lev: CATEGORY_COLORS[i % len(CATEGORY_COLORS)] for i, lev in enumerate(levels)}
+
+
+def category_hatches(levels) -> dict[str, str]:
+    """One hatch per category (sides keep their :data:`SIDE_HATCHES`).
+
+    Parameters
+    ----------
+    levels : iterable
+        The categories in drawing order.
+
+    Returns
+    -------
+    dict
+        ``{level: hatch pattern}``; when every level is a side or outcome word
+        its side hatch (plain for a side without one), otherwise
+        :data:`CATEGORY_HATCHES` in turn.
+
+    Examples
+    --------
+    >>> from kdwars.style import category_hatches
+    >>> category_hatches(["kazakh", "dzungar"])
+    {'kazakh': '', 'dzungar': '//'}
+    >>> category_hatches(["a", "b", "c"])
+    {'a': '', 'b': '//', 'c': '..'}
+    """
+    levels = list(levels)
+    if levels and all(lev in OUTCOME_COLORS for lev in levels):
+        return {lev: SIDE_HATCHES.get(lev, "") for lev in levels}
+    return {lev: CATEGORY_HATCHES[i % len(CATEGORY_HATCHES)] for i, lev in enumerate(levels)}
+
+
+def category_markers(levels) -> dict[str, str]:
+    """One marker per category (sides and sources keep their own markers).
+
+    Parameters
+    ----------
+    levels : iterable
+        The categories in drawing order.
+
+    Returns
+    -------
+    dict
+        ``{level: matplotlib marker}`` from :data:`SIDE_MARKERS` or
+        :data:`SOURCE_MARKERS` when every level has one there, otherwise
+        :data:`CATEGORY_MARKERS` in turn.
+
+    Examples
+    --------
+    >>> from kdwars.style import category_markers
+    >>> category_markers(["kazakh", "dzungar"])
+    {'kazakh': 'o', 'dzungar': 's'}
+    """
+    levels = list(levels)
+    for table in (SIDE_MARKERS, SOURCE_MARKERS):
+        if levels and all(lev in table for lev in levels):
+            return {lev: table[lev] for lev in levels}
+    if levels and all(lev in OUTCOME_COLORS for lev in levels):
+        return {lev: SIDE_MARKERS.get(lev, "o") for lev in levels}
+    return {lev: CATEGORY_MARKERS[i % len(CATEGORY_MARKERS)] for i, lev in enumerate(levels)}
