@@ -65,7 +65,7 @@ _ANALYSIS = ("by_phase", "by_region", "events_per_decade", "upper_hand", "phase_
              "date_disagreements", "figure_disagreements", "outcome_disagreements", "disagreeing_pairs",
              "disagreement_matrix", "claims_per_source", "coverage_matrix")
 _COUNTING = ("counted_events", "win_counts", "upper_hand_by_rule")
-_CARDS = ("claim_card", "chronology")
+_CARDS = ("claim_card", "chronology", "chronology_table")
 _LAZY_ATTRS: dict[str, str] = {
     **{n: "kdwars.counting" for n in _COUNTING},
     **{n: "kdwars.cards" for n in _CARDS},

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 
-from . import data
+from . import _paths, data
 
 CARD_COLUMNS = ["field", "value", "detail", "source_id", "section", "attributed_to", "witness", "claim_id"]
 FIELD_ORDER = ["date", "place", "figure", "outcome", "participant", "side"]
@@ -142,4 +144,73 @@ def chronology(war: str) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
-__all__ = ["claim_card", "chronology"]
+def wars(phases: pd.DataFrame | None = None) -> list[str]:
+    """The phase ids of the seven wars of the ``period`` scheme, in date order.
+
+    Parameters
+    ----------
+    phases : pandas.DataFrame, optional
+        The ``period`` phases (default: ``kdwars.load_phases("period")``).
+
+    Returns
+    -------
+    list of str
+        Every ``period`` phase id that names a war (``war-1635-1658``, ...), by start year.
+
+    Examples
+    --------
+    >>> from kdwars.cards import wars
+    >>> wars()[0], len(wars())
+    ('war-1635-1658', 7)
+    """
+    phases = data.load_phases("period") if phases is None else phases
+    phases = phases[phases["phase_id"].str.startswith("war-")].sort_values("start_year")
+    return list(phases["phase_id"])
+
+
+def chronology_table(path: str | Path | None = None, *, write: bool = True) -> pd.DataFrame:
+    """The chronologies of all seven wars in one citable table, written as CSV.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path, optional
+        Where to write the CSV. Default: ``reports/chronology.csv`` in a checkout,
+        ``chronology.csv`` in the working directory otherwise.
+    write : bool, default True
+        Write the file; with ``False`` only return the table.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The rows of :func:`chronology` for every war (see :func:`wars`), in war
+        order, with two leading columns ``war`` (the phase id) and ``war_label``;
+        ``disputed`` is joined with ``;`` so that the CSV holds plain text.
+
+    Examples
+    --------
+    >>> from kdwars.cards import chronology_table
+    >>> table = chronology_table(write=False)
+    >>> table["war"].nunique()
+    7
+    """
+    phases = data.load_phases("period")
+    labels = dict(zip(phases["phase_id"], phases["label"]))
+    parts = []
+    for war in wars(phases):
+        chron = chronology(war)
+        chron.insert(0, "war_label", labels[war])
+        chron.insert(0, "war", war)
+        parts.append(chron)
+    table = pd.concat(parts, ignore_index=True)
+    table["disputed"] = table["disputed"].map(lambda v: ";".join(v) if isinstance(v, (list, tuple)) else v)
+    if write:
+        if path is None:
+            root = _paths.repo_root()
+            path = (root / "reports" / "chronology.csv") if root is not None else Path.cwd() / "chronology.csv"
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        table.to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
+    return table
+
+
+__all__ = ["claim_card", "chronology", "chronology_table", "wars"]
