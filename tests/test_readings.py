@@ -666,3 +666,24 @@ def test_nb04_commanders_named_for_a_minority_of_events(events, commanders):
     led = commanders[commanders["role"].isin(["commander", "co-commander"])]
     named = fighting["event_id"].isin(led["event_id"])
     assert named.sum() < len(fighting) / 2
+
+
+def test_nb02_card_1741_invasion_septen_and_lama_dorji_in_all_three_articles():
+    card = kdwars.claim_card("dzungar-invasion-1741")
+    people = card[card["field"] == "participant"]
+    for name in ("Septen", "Lama Dorji"):
+        assert people.loc[people["value"] == name, "source_id"].nunique() == 3, name
+
+
+def test_nb05_orbulaq_kazakh_and_relief_claims_overlap(cas):
+    rec = kdwars.reconcile(cas).query("event_id == 'battle-of-orbulaq-1643'").set_index("side")
+    assert rec.loc["kazakh", "status"] == rec.loc["bukhara", "status"] == "overlap"
+    assert rec.loc["dzungar", "status"] == "conflict"
+
+
+def test_chronology_table_default_path_follows_the_figures_folder(tmp_path, monkeypatch):
+    from kdwars.cards import chronology_table
+
+    monkeypatch.setenv("KDWARS_FIGURES_DIR", str(tmp_path / "figures"))
+    chronology_table()
+    assert (tmp_path / "chronology.csv").is_file()

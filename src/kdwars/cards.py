@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pandas as pd
@@ -175,7 +176,9 @@ def chronology_table(path: str | Path | None = None, *, write: bool = True) -> p
     ----------
     path : str or pathlib.Path, optional
         Where to write the CSV. Default: ``reports/chronology.csv`` in a checkout,
-        ``chronology.csv`` in the working directory otherwise.
+        ``chronology.csv`` in the working directory otherwise; when
+        ``KDWARS_FIGURES_DIR`` is set (as the notebook tests do), beside that
+        folder, so that a test run leaves ``reports/`` alone.
     write : bool, default True
         Write the file; with ``False`` only return the table.
 
@@ -205,8 +208,11 @@ def chronology_table(path: str | Path | None = None, *, write: bool = True) -> p
     table["disputed"] = table["disputed"].map(lambda v: ";".join(v) if isinstance(v, (list, tuple)) else v)
     if write:
         if path is None:
-            root = _paths.repo_root()
-            path = (root / "reports" / "chronology.csv") if root is not None else Path.cwd() / "chronology.csv"
+            root, figures = _paths.repo_root(), os.environ.get("KDWARS_FIGURES_DIR")
+            if figures:
+                path = Path(figures).parent / "chronology.csv"
+            else:
+                path = (root / "reports" / "chronology.csv") if root is not None else Path.cwd() / "chronology.csv"
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
         table.to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
