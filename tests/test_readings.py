@@ -687,3 +687,36 @@ def test_chronology_table_default_path_follows_the_figures_folder(tmp_path, monk
     monkeypatch.setenv("KDWARS_FIGURES_DIR", str(tmp_path / "figures"))
     chronology_table()
     assert (tmp_path / "chronology.csv").is_file()
+
+
+@pytest.fixture(scope="module")
+def records_by_rule(events, sides, commanders, people):
+    rules = {"leaf, both sides": dict(level="leaf"), "top, both sides": dict(level="top"),
+             "leaf, any opponent": dict(level="leaf", sides=None)}
+    return {rule: A.commander_records(commanders, kdwars.counted_events(events, event_sides=sides, **kw), people)
+            for rule, kw in rules.items()}
+
+
+def _wle(r, person):
+    return tuple(r.loc[person, ["won", "lost", "events"]])
+
+
+def test_nb04_abul_khair_4_3_of_8_under_every_rule(records_by_rule):
+    for rule, r in records_by_rule.items():
+        assert _wle(r, "abul-khair-khan") == (4, 3, 8), rule
+
+
+def test_nb04_lobsangsur_falls_to_3_1_of_4_by_campaign_and_loses_the_lead(records_by_rule):
+    assert _wle(records_by_rule["leaf, both sides"], "lobsangsur") == (5, 1, 6)
+    top = records_by_rule["top, both sides"]
+    assert _wle(top, "lobsangsur") == (3, 1, 4)
+    assert set(top.index[top["won"] == top["won"].max()]) == {"abul-khair-khan", "erdeni-batur"}
+    assert top["won"].max() == 4
+
+
+def test_nb04_erdeni_batur_and_galdan_boshugtu_depend_on_the_rule(records_by_rule):
+    leaf = records_by_rule["leaf, both sides"]
+    assert _wle(leaf, "erdeni-batur")[:2] == (2, 1)
+    assert _wle(records_by_rule["top, both sides"], "erdeni-batur")[:2] == (4, 1)
+    assert _wle(leaf, "galdan-boshugtu-khan")[:2] == (1, 2)
+    assert _wle(records_by_rule["leaf, any opponent"], "galdan-boshugtu-khan")[:2] == (3, 2)
