@@ -16,6 +16,8 @@ SIDES: tuple[str, ...] = (
     "kalmyk", "kyrgyz", "uzbek", "kokand", "khiva", "yarkent", "altan-khanate",
     "bashkir", "karakalpak", "tibet", "both", "none",
 )
+#: The three Kazakh jüzes (hordes), as place claims name them (``places[].juz``).
+JUZES: tuple[str, ...] = ("senior", "middle", "junior")
 #: What an outcome claim may name as winner.
 WINNERS: tuple[str, ...] = SIDES + ("inconclusive",)
 #: ``events.winner``: a winner, or what the build says when sources differ or are silent.
