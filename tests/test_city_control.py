@@ -166,3 +166,29 @@ def test_plot_draws_unknown_as_unknown():
     unknown = c.index[c["basis"] == "unknown"]
     for i in unknown:
         assert ax.patches[i].get_height() < 0.5
+
+
+# --------------------------------------------------------------------------- the holder field
+
+def test_a_holder_on_a_claim_that_is_not_held_is_a_located_error(tmp_path, capsys):
+    from kdwars.cli import main
+
+    from ._mini import EVENTS, line_no, make_raw
+
+    bad = EVENTS.replace("place: Orbulak, role: site,", "place: Orbulak, role: site, holder: kazakh,")
+    assert bad != EVENTS
+    raw = make_raw(tmp_path, events_01=bad)
+    status = main(["build", "--raw", str(raw), "--out", str(tmp_path / "out")])
+    err = capsys.readouterr().err
+    assert status == 1 and "Traceback" not in err
+    assert f"events/01.yaml:{line_no(raw / 'events/01.yaml', 'holder: kazakh')}" in err
+    assert "holder" in err and "held" in err
+
+
+def test_holders_and_juz_reach_event_places():
+    ep = kdwars.load_event_places()
+    assert ep.loc[ep["holder"].notna(), "role"].eq("held").all()
+    turkistan = ep[(ep["place_id"] == "turkistan") & (ep["role"] == "held")]
+    assert set(turkistan["holder"].dropna()) >= {"kazakh", "none"}
+    flight = ep[ep["event_id"] == "barefooted-flight-1723"]
+    assert {j for js in flight["juz"] for j in js} == {"senior", "middle", "junior"}
