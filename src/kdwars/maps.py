@@ -98,7 +98,7 @@ PROJECTION_PARAMS: dict[str, Any] = {
 
 #: Columns whose values are side slugs, coloured with :func:`kdwars.style.side_color`.
 SIDE_COLUMNS: frozenset[str] = frozenset(
-    {"side", "attacker", "defender", "winner", "loser", "side_a", "side_b", "from_side", "to_side"}
+    {"side", "attacker", "defender", "winner", "winner_camp", "loser", "side_a", "side_b", "from_side", "to_side"}
 )
 
 #: River labels: name -> (lon, lat) of the label's centre, set just beside the river,
@@ -533,11 +533,12 @@ def plot_events_map(
     palette: str | Sequence | Mapping | None = None,
     ax: GeoAxes | None = None,
     extent: Sequence[float] = DEFAULT_EXTENT,
-    figsize: tuple[float, float] = (8.5, 7.0),
+    figsize: tuple[float, float] = (8.2, 6.8),
     places: pd.DataFrame | None = None,
     label: str | None = None,
     precision: str | None = "place_precision",
     legend: bool = True,
+    legend_title: str | None = None,
     **kwargs: Any,
 ) -> GeoAxes:
     """Events (battles, raids, embassies, …) on a base map, counted per place and named.
@@ -571,7 +572,7 @@ def plot_events_map(
         Map to draw on; by default a new :func:`base_map` of ``extent``.
     extent : sequence of 4 floats, default :data:`DEFAULT_EXTENT`
         ``(lon_min, lon_max, lat_min, lat_max)`` of a new map.
-    figsize : tuple of 2 floats, default (8.5, 7.0)
+    figsize : tuple of 2 floats, default (8.2, 6.8)
         Size in inches of a new map's figure (the map, and under it the notes and keys).
     places : pandas.DataFrame, optional
         :func:`kdwars.load_places`: with ``data``'s ``place_id`` column, gives each
@@ -584,6 +585,8 @@ def plot_events_map(
         every point as a located site.
     legend : bool, default True
         Draw a legend (hue levels, marker shapes) in the lower right corner.
+    legend_title : str, optional
+        Heading of the colour keys; default the ``hue`` column's name.
     **kwargs
         Passed on to :meth:`matplotlib.axes.Axes.scatter` (e.g. ``alpha=``).
 
@@ -683,7 +686,7 @@ def plot_events_map(
                                   markeredgecolor="white", label="n: events at one place"))
     named = label is not None or places is not None
     leg = _legend_below(ax, handles, notes + ([_UNNAMED_PLACEHOLDER] if named else []),
-                        title=f"{hue}:" if hue is not None and handles else None, ncols=4)
+                        title=f"{legend_title or hue}:" if hue is not None and handles else None, ncols=4)
     _settle(ax)
     to_disp, to_data = ax.transData, ax.transData.inverted()
     pt = ax.figure.dpi / 72
@@ -758,8 +761,9 @@ def plot_flows_map(
     color: str = "#8b1a1a",
     ax: GeoAxes | None = None,
     extent: Sequence[float] = DEFAULT_EXTENT,
-    figsize: tuple[float, float] = (8.5, 7.0),
+    figsize: tuple[float, float] = (8.2, 6.8),
     legend: bool = True,
+    legend_title: str | None = None,
     curvature: float = 0.15,
     **kwargs: Any,
 ) -> GeoAxes:
@@ -793,12 +797,14 @@ def plot_flows_map(
         Map to draw on; by default a new :func:`base_map` of ``extent``.
     extent : sequence of 4 floats, default :data:`DEFAULT_EXTENT`
         ``(lon_min, lon_max, lat_min, lat_max)`` of a new map.
-    figsize : tuple of 2 floats, default (8.5, 7.0)
+    figsize : tuple of 2 floats, default (8.2, 6.8)
         Size in inches of a new map's figure (the map, and under it the notes and keys).
     legend : bool, default True
         Draw a legend of the hue levels (lower left).
     curvature : float, default 0.15
         Bend of the arrows (``connectionstyle="arc3,rad=..."``; 0 = straight).
+    legend_title : str, optional
+        Heading of the colour keys; default the ``hue`` column's name.
     **kwargs
         Passed on to :class:`matplotlib.patches.FancyArrowPatch`.
 
@@ -915,8 +921,8 @@ def plot_flows_map(
     if placer.skipped:
         notes.append(f"Not named for want of room: {', '.join(placer.skipped)}")
     handles = [Line2D([], [], color=c, linewidth=2, label=str(k)) for k, c in pal.items()] if legend else []
-    ax.kdwars_note = _legend_below(ax, handles, notes, title=f"{hue}:" if hue is not None and handles else None,
-                                   ncols=4)
+    ax.kdwars_note = _legend_below(ax, handles, notes,
+                                   title=f"{legend_title or hue}:" if hue is not None and handles else None, ncols=4)
     return ax
 
 
@@ -1075,7 +1081,7 @@ def plot_place_claims(
     *,
     ax: GeoAxes | None = None,
     extent: Sequence[float] = DEFAULT_EXTENT,
-    figsize: tuple[float, float] = (8.5, 7.0),
+    figsize: tuple[float, float] = (8.2, 6.8),
     legend: bool = True,
 ) -> GeoAxes:
     """Where each source puts a disputed place: one marker per source, joined by a line.
@@ -1093,7 +1099,7 @@ def plot_place_claims(
         Map to draw on; by default a new :func:`base_map` of ``extent``.
     extent : sequence of 4 floats, default :data:`DEFAULT_EXTENT`
         ``(lon_min, lon_max, lat_min, lat_max)`` of a new map.
-    figsize : tuple of 2 floats, default (8.5, 7.0)
+    figsize : tuple of 2 floats, default (8.2, 6.8)
         Size in inches of a new map's figure (the map, and under it the notes and keys).
     legend : bool, default True
         Draw a legend of the sources.
@@ -1137,13 +1143,17 @@ def plot_place_claims(
                   enumerate(sorted(set(df["source_id"]) - {"dataset"}))}
     lines = []
     for e, g in df.groupby("event_id", sort=False):
-        pts = xy[g.index[inside[g.index]]]
         src = g.loc[inside[g.index] & (g["source_id"] != "dataset")]
         line_pts = xy[src.index]
         if len(line_pts) > 1:
             (ln,) = ax.plot(line_pts[:, 0], line_pts[:, 1], color="#333333", linewidth=1.3, linestyle=(0, (4, 2)),
                             zorder=7, transform=ax.transData)
             lines.append(ln)
+            disp = ax.transData.transform(line_pts)  # keep the labels off the line
+            steps = max(2, int(np.hypot(*(disp[-1] - disp[0])) // 12))
+            for t in np.linspace(0, 1, steps):
+                px, py = disp[0] + t * (disp[-1] - disp[0])
+                placer._take(px - 3, py - 3, px + 3, py + 3)
         for i in g.index[inside[g.index]]:
             r = df.loc[i]
             if r["source_id"] == "dataset":
@@ -1163,7 +1173,6 @@ def plot_place_claims(
                 said = said if r["role"] != "near" or said != r["place"] else f"near {said}"
                 text = f"{SOURCE_LABELS.get(r['source_id'], r['source_id'])}:\n{said}"
             placer.place(xy[i, 0], xy[i, 1], text, 6.0, fontsize=9, color="#222222", path_effects=_halo(2.0))
-        del pts
     ax.kdwars_lines = lines
     outside = df.loc[~inside]
     notes = []

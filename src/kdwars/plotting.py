@@ -921,7 +921,7 @@ def plot_city_control(control: pd.DataFrame, *, names: dict | None = None, ax: A
         control = control.assign(start=control["year"], end=control["year"])
     _need(control, ["start", "end"], "plot_city_control")
     cities = list(dict.fromkeys(control["place_id"]))
-    ax = _ax(ax, (8.5, 0.62 * len(cities) + 1.9))
+    ax = _ax(ax, (8.2, 0.62 * len(cities) + 1.9))
     seen: dict[tuple[str, str], bool] = {}
     for i, city in enumerate(cities):
         c = control[control["place_id"] == city].sort_values("start")
