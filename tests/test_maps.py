@@ -35,6 +35,13 @@ BOX = (40.0, 30.0, 98.0, 60.0)  # lon0, lat0, lon1, lat1
 GEOJSON = ("coastline", "lakes", "rivers")
 
 
+
+@pytest.fixture(autouse=True)
+def _own_cache_dir(tmp_path_factory, monkeypatch):
+    """Maps in these tests use a cache directory of their own (never the user's)."""
+    monkeypatch.setenv("KDWARS_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "kdwars-cache"))
+
+
 @pytest.fixture(autouse=True)
 def _close_figures():
     yield
@@ -485,3 +492,18 @@ def test_graticule_matches_cartopy_gridliner(extent):
         assert len(ours) == len(theirs) > 0
         for a, b in zip(ours, theirs):
             np.testing.assert_allclose(a, b, rtol=0, atol=1e-6)
+
+
+def test_warped_relief_is_cached_on_disk_and_read_back_identical(tmp_path, monkeypatch):
+    monkeypatch.setenv("KDWARS_CACHE_DIR", str(tmp_path / "c"))
+    _mapgeo._warped_relief.cache_clear()
+    a = maps.base_map(extent=(60, 80, 40, 50), rivers=False, labels=False).images[0].get_array()
+    files = list((tmp_path / "c").glob("relief-*.npy"))
+    assert len(files) == 1
+    _mapgeo._warped_relief.cache_clear()  # a fresh process: read from disk
+    b = maps.base_map(extent=(60, 80, 40, 50), rivers=False, labels=False).images[0].get_array()
+    np.testing.assert_array_equal(np.asarray(a), np.asarray(b))
+    monkeypatch.setenv("KDWARS_CACHE_DIR", "")  # off
+    _mapgeo._warped_relief.cache_clear()
+    maps.base_map(extent=(61, 80, 40, 50), rivers=False, labels=False)
+    assert len(list((tmp_path / "c").glob("relief-*.npy"))) == 1

@@ -195,6 +195,12 @@ def _warped_relief(
     Cached: the maps of one process that share projection, extent, size and
     ``fine`` warp the relief once.
     """
+    key = _disk_key("relief", crs.proj4_init, target_extent, regrid_shape, bounds, fine)
+    cached = _disk_load(key)
+    if cached is not None:
+        out = cached
+        out.setflags(write=False)
+        return out, tuple(float(v) for v in target_extent)
     img, img_extent = _crop_relief(bounds, fine)
     x_range, y_range = target_extent[1] - target_extent[0], target_extent[3] - target_extent[2]
     if x_range >= y_range:  # as GeoAxes._regrid_shape_aspect
@@ -202,8 +208,78 @@ def _warped_relief(
     else:
         shape = (regrid_shape, int(regrid_shape / (x_range / y_range)))
     out, extent = _warp(img, img_extent, crs, target_extent, shape)
+    _disk_save(key, out)
     out.setflags(write=False)
     return out, extent
+
+
+# --------------------------------------------------------------------------- cache on disk
+#
+# A fresh kernel (every notebook) would warp the relief again for each map view. The
+# warped images are the same for every run with the same extract, projection, view
+# and size, so they are kept in a small cache directory: ``KDWARS_CACHE_DIR`` if set,
+# else ``$XDG_CACHE_HOME/kdwars`` (``~/.cache/kdwars``); ``KDWARS_CACHE_DIR=""`` turns
+# the cache off. Each file's name is a hash of its inputs and of the extract's relief
+# image, so a changed extract never reads a stale image; a cache that cannot be written
+# is simply not used.
+
+_CACHE_VERSION = "1"
+
+
+def _cache_dir():
+    import os
+    from pathlib import Path
+
+    env = os.environ.get("KDWARS_CACHE_DIR")
+    if env is not None:
+        return Path(env) if env else None
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "kdwars"
+
+
+@functools.lru_cache(maxsize=1)
+def _extract_digest() -> str:
+    import hashlib
+
+    h = hashlib.sha256()
+    for name in ("relief.jpg", "relief.json"):
+        h.update((geo_dir() / name).read_bytes())
+    return h.hexdigest()[:16]
+
+
+def _disk_key(kind: str, *parts: Any) -> str:
+    import hashlib
+
+    text = repr((_CACHE_VERSION, kind, _extract_digest(), _RELIEF_WHITE, _RELIEF_GREY, _RELIEF_COLOURS,
+                 _RELIEF_BLUR, parts))
+    return f"{kind}-{hashlib.sha256(text.encode()).hexdigest()[:24]}.npy"
+
+
+def _disk_load(key: str) -> np.ndarray | None:
+    d = _cache_dir()
+    if d is None:
+        return None
+    try:
+        return np.load(d / key, allow_pickle=False)
+    except (OSError, ValueError):
+        return None
+
+
+def _disk_save(key: str, arr: np.ndarray) -> None:
+    import os
+    import tempfile
+
+    d = _cache_dir()
+    if d is None:
+        return
+    try:
+        d.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=d, suffix=".tmp")
+        with os.fdopen(fd, "wb") as fh:
+            np.save(fh, arr, allow_pickle=False)
+        os.replace(tmp, d / key)
+    except OSError:
+        pass
 
 
 def _frame(bounds: Sequence[float]):
