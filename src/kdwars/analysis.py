@@ -912,7 +912,9 @@ def city_control(events: pd.DataFrame, event_places: pd.DataFrame, cities: Itera
     Statements of one event that disagree (e.g. a report of a capture and a
     witness saying nobody holds the city) make that year ``disputed``. Battles
     and campaigns fought near a city, without a ``captured`` claim, say nothing
-    about who held it.
+    about who held it; nor does an event that names no city (the Dzungars'
+    giving up "most" of their captured towns after 1684 names none, and no
+    holder is carried past 1684 anyway).
 
     **Rule for the years between.** A year with evidence is ``recorded`` (the
     holder at its end; when several events fall in one year, the last by date
