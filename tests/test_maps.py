@@ -260,6 +260,7 @@ def _boxes(ax):
 def test_place_labels_do_not_overlap_on_the_real_map():
     events = kdwars.load_events()
     ax = maps.plot_events_map(events, hue="winner", places=kdwars.load_places())
+    ax.set_title("A title set afterwards, as the notebooks do, moves the map a little")
     boxes = _boxes(ax)
     assert len(boxes) >= 20
     for i, a in enumerate(boxes):
@@ -507,3 +508,43 @@ def test_warped_relief_is_cached_on_disk_and_read_back_identical(tmp_path, monke
     _mapgeo._warped_relief.cache_clear()
     maps.base_map(extent=(61, 80, 40, 50), rivers=False, labels=False)
     assert len(list((tmp_path / "c").glob("relief-*.npy"))) == 1
+
+
+@pytest.fixture(scope="module")
+def _plain_map():
+    ax = maps.base_map(extent=(60, 80, 40, 50), relief=False, rivers=False, labels=False)
+    yield ax
+    plt.close(ax.figure)
+
+
+def test_greedy_placer_never_overlaps_and_stays_in_the_frame(_plain_map):
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    ax = _plain_map
+
+    @settings(max_examples=15, deadline=None)
+    @given(st.lists(st.tuples(st.floats(60, 80), st.floats(40, 50), st.text("abcdefgh ", min_size=1, max_size=14)),
+                    min_size=1, max_size=25))
+    def check(points):
+        for t in list(ax.texts):
+            t.remove()
+        maps._settle(ax)  # final layout first, as the map functions do
+        placer = maps._LabelPlacer(ax)
+        xy = maps._project(ax, [p[0] for p in points], [p[1] for p in points])
+        for (x, y) in xy:
+            placer.block_point(x, y, 4)
+        placed = [placer.place(x, y, name, 5.0, fontsize=9) for (x, y), (_, _, name) in zip(xy, points)]
+        assert sum(t is None for t in placed) == len(placer.skipped)
+        from matplotlib.text import Text
+
+        ax.figure.canvas.draw()  # annotations (labels with a leader line) are positioned at draw time
+        r = ax.figure.canvas.get_renderer()
+        boxes = [Text.get_window_extent(t, r) for t in placed if t is not None]
+        frame = ax.get_window_extent(r)
+        for i, a in enumerate(boxes):
+            assert frame.x0 <= a.x0 and a.x1 <= frame.x1 and frame.y0 <= a.y0 and a.y1 <= frame.y1
+            for b in boxes[i + 1:]:
+                assert not a.overlaps(b)
+
+    check()

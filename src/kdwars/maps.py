@@ -883,8 +883,8 @@ def plot_flows_map(
         k = seen_dest.get(key, 0)
         seen_dest[key] = k + 1
         rad = curvature * (1 + 1.2 * k) * (-1 if k % 2 else 1)
-        props = dict(arrowstyle="-|>", mutation_scale=8 + 2.2 * widths[i], linewidth=widths[i],
-                     color=c, alpha=0.9, shrinkA=0, shrinkB=2, connectionstyle=f"arc3,rad={rad}", zorder=7)
+        props = {"arrowstyle": "-|>", "mutation_scale": 8 + 2.2 * widths[i], "linewidth": widths[i], "color": c,
+                 "alpha": 0.9, "shrinkA": 0, "shrinkB": 2, "connectionstyle": f"arc3,rad={rad}", "zorder": 7}
         if not inside1[i]:
             props["linestyle"] = (0, (4, 2))
         props.update(kwargs)
