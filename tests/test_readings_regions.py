@@ -119,6 +119,9 @@ def test_the_theatre_by_phase(leaf):
 
     assert top("war-1708-1718") == "central-kazakhstan"
     assert top("war-1723-1730") == "syr-darya"
+    in_war = leaf.groupby("period")["region"].value_counts()
+    assert (in_war[("war-1708-1718", "central-kazakhstan")], (leaf["period"] == "war-1708-1718").sum()) == (5, 13)
+    assert (in_war[("war-1723-1730", "syr-darya")], (leaf["period"] == "war-1723-1730").sum()) == (6, 14)
     assert top("war-1731-1735") == "irtysh-altai"
     assert top("war-1739-1741") == "central-kazakhstan"
 
