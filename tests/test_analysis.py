@@ -61,12 +61,14 @@ def test_events_per_decade_fills_empty_decades():
 def test_city_control_follows_captures_not_battles():
     places = pd.DataFrame({"event_id": list("abcde"), "place_id": ["turkistan", "sayram", "sayram", "turkistan", "turkistan"],
                            "role": ["primary"] * 5})
-    c = A.city_control(EVENTS, places, ["turkistan", "sayram"], start=1640, end=1740).set_index(["place_id", "year"])
+    c = A.city_control(EVENTS, places, ["turkistan", "sayram"], start=1640, end=1740,
+                       by="year").set_index(["place_id", "year"])
     assert c.loc[("turkistan", 1650), "holder"] == "unknown"  # a battle is not a capture
     assert c.loc[("turkistan", 1720), "holder"] == "dzungar"
-    assert c.loc[("turkistan", 1735), "holder"] == "disputed"
+    assert c.loc[("turkistan", 1730), "holder"] == "disputed"
+    assert c.loc[("turkistan", 1735), "holder"] == "unknown"  # never carried past the last record
     assert c.loc[("sayram", 1709), "holder"] == "unknown"
-    assert c.loc[("sayram", 1711), "holder"] == "kazakh"  # a failed siege: the defenders held
+    assert c.loc[("sayram", 1710), "holder"] == "kazakh"  # a failed siege: the defenders held
 
 
 def claims(rows):

@@ -28,11 +28,18 @@ from shapely.geometry import Point, shape  # noqa: E402
 
 from kdwars._paths import geo_dir  # noqa: E402
 import kdwars
-from kdwars import maps  # noqa: E402
+from kdwars import _mapgeo, maps  # noqa: E402
 from kdwars.style import side_color  # noqa: E402
 
 BOX = (40.0, 30.0, 98.0, 60.0)  # lon0, lat0, lon1, lat1
 GEOJSON = ("coastline", "lakes", "rivers")
+
+
+
+@pytest.fixture(autouse=True)
+def _own_cache_dir(tmp_path_factory, monkeypatch):
+    """Maps in these tests use a cache directory of their own (never the user's)."""
+    monkeypatch.setenv("KDWARS_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "kdwars-cache"))
 
 
 @pytest.fixture(autouse=True)
@@ -188,19 +195,40 @@ def _events() -> pd.DataFrame:
 
 
 def test_plot_events_map_works_on_the_loaded_events_as_documented():
-    ax = maps.plot_events_map(kdwars.load_events())
-    assert len(ax.collections[-1].get_offsets()) == kdwars.load_events()[["lat", "lon"]].dropna().shape[0]
+    events = kdwars.load_events()
+    ax = maps.plot_events_map(events)
+    located = events[["lat", "lon"]].dropna().shape[0]
+    # every located event is counted once: on the map, or listed as outside the frame
+    assert ax.kdwars_points["count"].sum() + sum(ax.kdwars_outside.values()) == located
 
 
-def test_plot_events_map_draws_one_point_per_located_row():
-    ax = maps.plot_events_map(_events(), hue="event_type", label="name")
-    points = ax.collections[-1]
-    assert len(points.get_offsets()) == 3  # two rows have no coordinates
-    assert ax.kdwars_missing == 2
-    assert "2 events without coordinates" in ax.get_legend().get_title().get_text()
-    labels = {t.get_text() for t in ax.texts}
-    assert {"Anyrakay", "Turkistan", "Bulanty"} <= labels
-    assert "nowhere" not in labels and "lost" not in labels
+def test_plot_events_map_counts_events_at_one_point_and_lists_what_it_leaves_out():
+    df = pd.concat([_events(), _events().iloc[[1]]], ignore_index=True)  # Turkistan twice
+    ax = maps.plot_events_map(df, hue="event_type", label="name")
+    pts = ax.kdwars_points.set_index("name")
+    assert pts.loc["Turkistan", "count"] == 2  # one marker with "2", not two stacked dots
+    assert len(pts) == 3 and ax.kdwars_missing == 2
+    texts = {t.get_text() for t in ax.texts}
+    assert "2" in texts
+    assert {"Anyrakay", "Turkistan", "Bulanty"} <= texts
+    assert "nowhere" not in texts and "lost" not in texts
+    note = ax.get_legend().get_title().get_text()
+    assert "2 events without coordinates" in note
+
+
+def test_plot_events_map_splits_a_point_by_hue_and_marks_area_stand_ins():
+    df = pd.DataFrame({"lon": [85.0, 85.0, 85.0, 68.25], "lat": [45.0, 45.0, 45.0, 43.3],
+                       "winner": ["kazakh", "kazakh", "dzungar", "dzungar"],
+                       "place_precision": ["region", "region", "region", "exact"],
+                       "name": ["Dzungaria"] * 3 + ["Turkistan"]})
+    ax = maps.plot_events_map(df, hue="winner", label="name")
+    pts = ax.kdwars_points
+    dz = pts[pts["name"] == "Dzungaria"].set_index("hue")
+    assert dz.loc["kazakh", "count"] == 2 and dz.loc["dzungar", "count"] == 1
+    assert dz["area"].all() and not pts.loc[pts["name"] == "Turkistan", "area"].any()
+    # two marker collections: circles for located sites, squares for region stand-ins
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert "located site" in labels and any(lbl.startswith("river, region or country") for lbl in labels)
 
 
 def test_plot_events_map_uses_side_colours():
@@ -208,9 +236,39 @@ def test_plot_events_map_uses_side_colours():
 
     df = _events().dropna()
     ax = maps.plot_events_map(df, hue="winner", legend=False)
-    colours = ax.collections[-1].get_facecolors()
-    expected = [to_rgba(side_color(w)) for w in df["winner"]]
-    np.testing.assert_allclose(colours[:, :3], np.array(expected)[:, :3], atol=1e-6)
+    colours = np.vstack([c.get_facecolors() for c in ax.collections[-2:] if len(c.get_offsets())])
+    expected = {tuple(np.round(to_rgba(side_color(w))[:3], 6)) for w in df["winner"]}
+    assert {tuple(np.round(c[:3], 6)) for c in colours} == expected
+
+
+def test_plot_events_map_says_which_events_are_off_the_frame():
+    df = pd.DataFrame({"lon": [68.25, 100.0, 100.0], "lat": [43.3, 20.0, 20.0], "winner": ["kazakh"] * 3,
+                       "name": ["Turkistan", "Tibet", "Tibet"]})
+    ax = maps.plot_events_map(df, hue="winner", label="name")
+    assert ax.kdwars_outside == {"Tibet": 2}
+    assert "Outside the map, 2 events: Tibet (2)" in ax.get_legend().get_title().get_text()
+
+
+def _boxes(ax):
+    ax.figure.canvas.draw()
+    r = ax.figure.canvas.get_renderer()
+    from matplotlib.text import Text
+
+    return [Text.get_window_extent(t, r) for t in ax.kdwars_labels]
+
+
+def test_place_labels_do_not_overlap_on_the_real_map():
+    events = kdwars.load_events()
+    ax = maps.plot_events_map(events, hue="winner", places=kdwars.load_places())
+    ax.set_title("A title set afterwards, as the notebooks do, moves the map a little")
+    boxes = _boxes(ax)
+    assert len(boxes) >= 20
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1:]:
+            assert not a.overlaps(b), (a, b)
+    # a place left unnamed is said so under the map
+    note = ax.get_legend().get_title().get_text()
+    assert "Not named for want of room" in note or "Every place on the map is named" in note
 
 
 @pytest.mark.parametrize(
@@ -226,27 +284,88 @@ def test_plot_events_map_names_the_missing_column(drop, kwargs):
         maps.plot_events_map(df, **kwargs)
 
 
-def test_plot_flows_map_draws_one_arrow_per_located_row():
-    flows = pd.DataFrame(
+def _flows():
+    return pd.DataFrame(
         {
-            "lon0": [68.25, 68.25, 68.25],
-            "lat0": [43.3, 43.3, 43.3],
-            "lon1": [66.96, 64.42, None],
-            "lat1": [39.65, 39.77, 41.0],
-            "to": ["Samarkand", "Bukhara", "?"],
-            "side": ["kazakh", "kazakh", "kazakh"],
+            "lon0": [68.25, 68.25, 68.25, 68.25, 68.25],
+            "lat0": [43.3, 43.3, 43.3, 43.3, 43.3],
+            "lon1": [66.96, 64.42, None, 37.6, 68.3],
+            "lat1": [39.65, 39.77, 41.0, 55.75, 43.35],
+            "to": ["Samarkand", "Bukhara", "?", "Moscow", "Here"],
+            "side": ["kazakh"] * 5,
         }
     )
-    ax = maps.plot_flows_map(flows, hue="side", label="to")
-    assert len(ax.kdwars_arrows) == 2
+
+
+def test_plot_flows_map_draws_every_located_flow_and_says_which_are_off_the_frame():
+    ax = maps.plot_flows_map(_flows(), hue="side", label="to")
+    assert len(ax.kdwars_arrows) == 4  # the row without coordinates is not drawn...
     assert ax.kdwars_missing == 1
-    assert all(a in ax.patches for a in ax.kdwars_arrows)
+    assert ax.kdwars_off_frame == ["Moscow"]  # ...the one beyond the frame is, to the edge
+    assert ax.kdwars_same_point == ["Here"]  # a flow to its own origin: a ring
     from matplotlib.colors import to_rgba
 
     assert ax.kdwars_arrows[0].get_edgecolor()[:3] == pytest.approx(to_rgba(side_color("kazakh"))[:3])
-    assert {"Samarkand", "Bukhara"} <= {t.get_text() for t in ax.texts}
+    texts = {t.get_text() for t in ax.texts}
+    assert {"Samarkand", "Bukhara", "Moscow (off map)"} <= texts
+    note = ax.get_legend().get_title().get_text()
+    assert "Moscow" in note and "1 flow without coordinates" in note
+    # the edge arrow ends inside the view
+    x0, x1, y0, y1 = ax.get_extent()
+    end = ax.kdwars_arrows[2]._posA_posB[1]
+    assert x0 <= end[0] <= x1 and y0 <= end[1] <= y1
     with pytest.raises(ValueError, match="'lat1'"):
-        maps.plot_flows_map(flows.drop(columns="lat1"))
+        maps.plot_flows_map(_flows().drop(columns="lat1"))
+
+
+def test_barefooted_flight_by_juz_shows_every_destination():
+    events, ep, places = kdwars.load_events(), kdwars.load_event_places(), kdwars.load_places()
+    flows = maps.flows_by_juz("barefooted-flight-1723", events=events, event_places=ep, places=places)
+    # every destination or route claim of the event is a row (computed here from the claims)
+    claims = ep[(ep["event_id"] == "barefooted-flight-1723") & ep["role"].isin(["destination", "route"])]
+    assert set(flows["place_id"]) == set(claims["place_id"])
+    # the jüzes as the sources give them: a claim naming two jüzes is two rows
+    two = claims[claims["juz"].map(len) == 2]
+    assert len(two) > 0
+    for pid in two["place_id"]:
+        assert {"Senior Jüz", "Middle Jüz"} <= set(flows.loc[flows["place_id"] == pid, "juz"])
+    ax = maps.plot_flows_map(flows, hue="juz", label="label")
+    drawn = len(ax.kdwars_arrows)
+    assert drawn == len(flows)
+    names = dict(zip(places["place_id"], places["name"]))
+    off = [names[p] for p in flows["place_id"] if not (48.5 <= places.set_index("place_id").loc[p, "lon"] <= 90
+                                                       and 35 <= places.set_index("place_id").loc[p, "lat"] <= 56)]
+    assert set(off) <= set(ax.kdwars_off_frame)
+
+
+def test_place_claims_put_anrakai_where_each_source_does():
+    events, ep, places = kdwars.load_events(), kdwars.load_event_places(), kdwars.load_places()
+    c = maps.place_claims(["battle-of-anrakai-1729"], events=events, event_places=ep, places=places)
+    by_source = c.set_index("source_id")["place_id"].to_dict()
+    near = ep[(ep["event_id"] == "battle-of-anrakai-1729") & (ep["role"] == "near")]
+    assert by_source == {"dataset": "anrakai", **dict(zip(near["source_id"], near["place_id"]))}
+    assert {"lake-balkhash", "lake-alakol"} <= set(by_source.values())
+    ax = maps.plot_place_claims(c, extent=(70, 86, 41.5, 49.5))
+    assert len(ax.kdwars_lines) == 1  # the two sources' places joined
+    assert len(ax.kdwars_lines[0].get_xdata()) == 2
+
+
+def test_map_functions_take_only_the_data_positionally():
+    import inspect
+
+    for fn in (maps.plot_events_map, maps.plot_flows_map, maps.plot_place_claims, maps.flows_by_juz,
+               maps.place_claims):
+        params = list(inspect.signature(fn).parameters.values())
+        assert params[0].kind is inspect.Parameter.POSITIONAL_OR_KEYWORD
+        assert all(p.kind in (inspect.Parameter.KEYWORD_ONLY, inspect.Parameter.VAR_KEYWORD) for p in params[1:])
+
+
+def test_no_cartopy_private_api_in_the_map_modules():
+    import re
+
+    for mod in ("maps.py", "_mapgeo.py"):
+        text = (Path(maps.__file__).parent / mod).read_text(encoding="utf-8")
+        assert not re.search(r"\._as_mpl_transform|cartopy\.[\w.]*\._\w|\._regrid_shape_aspect\(", text), mod
 
 
 def test_maps_draw_without_network(monkeypatch, tmp_path):
@@ -273,12 +392,12 @@ def test_maps_draw_without_network(monkeypatch, tmp_path):
 
 def test_relief_cache_is_keyed_by_extent_and_size():
     """Maps of one process share a warped relief only when projection, view, size and fineness agree."""
-    maps._warped_relief.cache_clear()
+    _mapgeo._warped_relief.cache_clear()
     a = maps.base_map(rivers=False, labels=False)
     b = maps.base_map(rivers=False, labels=False)
     c = maps.base_map(extent=(60, 80, 40, 50), rivers=False, labels=False)
     d = maps.base_map(extent=(60, 80, 40, 50), rivers=False, labels=False, figsize=(5, 4))
-    info = maps._warped_relief.cache_info()
+    info = _mapgeo._warped_relief.cache_info()
     assert (info.hits, info.misses) == (1, 3)
     imgs = [ax.images[0] for ax in (a, b, c, d)]
     np.testing.assert_array_equal(imgs[0].get_array(), imgs[1].get_array())
@@ -300,10 +419,10 @@ def test_relief_cache_is_keyed_by_extent_and_size():
 def test_fast_warp_matches_cartopy_warp_array():
     from cartopy.img_transform import warp_array
 
-    img, ext = maps._crop_relief((55.0, 85.0, 38.0, 54.0))
+    img, ext = _mapgeo._crop_relief((55.0, 85.0, 38.0, 54.0))
     crs = maps.projection()
     target = (-1_200_000.0, 1_100_000.0, -600_000.0, 900_000.0)
-    ours, our_extent = maps._warp(img, ext, crs, target, (230, 150))
+    ours, our_extent = _mapgeo._warp(img, ext, crs, target, (230, 150))
     ref, ref_extent = warp_array(
         img[::-1], source_proj=ccrs.PlateCarree(), source_extent=ext, target_proj=crs,
         target_res=(230, 150), target_extent=target, mask_extrapolated=True,
@@ -312,7 +431,7 @@ def test_fast_warp_matches_cartopy_warp_array():
     np.testing.assert_array_equal(ours[..., :3], np.asarray(ref)[..., :3])
     # a view reaching beyond the image: the same pixels are transparent
     wide = (-4_000_000.0, 4_000_000.0, -2_500_000.0, 2_500_000.0)
-    ours, _ = maps._warp(img, ext, crs, wide, (160, 100))
+    ours, _ = _mapgeo._warp(img, ext, crs, wide, (160, 100))
     ref, _ = warp_array(
         img[::-1], source_proj=ccrs.PlateCarree(), source_extent=ext, target_proj=crs,
         target_res=(160, 100), target_extent=wide, mask_extrapolated=True,
@@ -327,9 +446,9 @@ def test_water_cache_is_keyed_by_bounds():
     a = maps.base_map(relief=False, labels=False)
     b = maps.base_map(relief=False, labels=False)
     c = maps.base_map(extent=(60, 80, 40, 50), relief=False, labels=False)
-    bounds = [maps._round_bounds(maps._lonlat_bounds(ax)) for ax in (a, b, c)]
+    bounds = [_mapgeo._round_bounds(_mapgeo._lonlat_bounds(ax)) for ax in (a, b, c)]
     assert bounds[0] == bounds[1] != bounds[2]
-    wa, wb, wc = (maps._water(bd, ax.projection) for bd, ax in zip(bounds, (a, b, c)))
+    wa, wb, wc = (_mapgeo._water(bd, ax.projection) for bd, ax in zip(bounds, (a, b, c)))
     assert wa is wb  # the same shapely objects: cartopy's path cache is reused
     assert len(wc["rivers"]) < len(wa["rivers"])
 
@@ -339,9 +458,9 @@ def test_lakes_and_rivers_are_projected_as_cartopy_projects_them(crs):
     from shapely.geometry import MultiLineString, MultiPolygon
 
     for name in ("lakes", "rivers"):
-        lonlat = [g for g, _ in maps._features(name)]
+        lonlat = [g for g, _ in _mapgeo._features(name)]
         theirs_all = [crs.project_geometry(g, ccrs.PlateCarree()) for g in lonlat]
-        for ours, theirs in zip(maps._to_crs(lonlat, crs), theirs_all):
+        for ours, theirs in zip(_mapgeo._to_crs(lonlat, crs), theirs_all):
             if isinstance(theirs, (MultiPolygon, MultiLineString)) and len(theirs.geoms) == 1:
                 theirs = theirs.geoms[0]
             assert (ours.is_empty and theirs.is_empty) or ours.equals_exact(theirs, 1e-6)
@@ -364,7 +483,7 @@ def _segments(gl) -> list[np.ndarray]:
 def test_graticule_matches_cartopy_gridliner(extent):
     """base_map's graticule has the lines of ``ax.gridlines(...)``, also after a new view."""
     ax = maps.base_map(extent=extent, relief=False, rivers=False, labels=False)
-    (grat,) = [c for c in ax.collections if isinstance(c, maps._Graticule)]
+    (grat,) = [c for c in ax.collections if isinstance(c, _mapgeo._Graticule)]
     gl = ax.gridlines(crs=ccrs.PlateCarree(), xlocs=range(40, 100, 10), ylocs=range(30, 65, 5))
     for view in (None, (66, 78, 41, 47)):
         if view is not None:
@@ -374,3 +493,58 @@ def test_graticule_matches_cartopy_gridliner(extent):
         assert len(ours) == len(theirs) > 0
         for a, b in zip(ours, theirs):
             np.testing.assert_allclose(a, b, rtol=0, atol=1e-6)
+
+
+def test_warped_relief_is_cached_on_disk_and_read_back_identical(tmp_path, monkeypatch):
+    monkeypatch.setenv("KDWARS_CACHE_DIR", str(tmp_path / "c"))
+    _mapgeo._warped_relief.cache_clear()
+    a = maps.base_map(extent=(60, 80, 40, 50), rivers=False, labels=False).images[0].get_array()
+    files = list((tmp_path / "c").glob("relief-*.npy"))
+    assert len(files) == 1
+    _mapgeo._warped_relief.cache_clear()  # a fresh process: read from disk
+    b = maps.base_map(extent=(60, 80, 40, 50), rivers=False, labels=False).images[0].get_array()
+    np.testing.assert_array_equal(np.asarray(a), np.asarray(b))
+    monkeypatch.setenv("KDWARS_CACHE_DIR", "")  # off
+    _mapgeo._warped_relief.cache_clear()
+    maps.base_map(extent=(61, 80, 40, 50), rivers=False, labels=False)
+    assert len(list((tmp_path / "c").glob("relief-*.npy"))) == 1
+
+
+@pytest.fixture(scope="module")
+def _plain_map():
+    ax = maps.base_map(extent=(60, 80, 40, 50), relief=False, rivers=False, labels=False)
+    yield ax
+    plt.close(ax.figure)
+
+
+def test_greedy_placer_never_overlaps_and_stays_in_the_frame(_plain_map):
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    ax = _plain_map
+
+    @settings(max_examples=15, deadline=None)
+    @given(st.lists(st.tuples(st.floats(60, 80), st.floats(40, 50), st.text("abcdefgh ", min_size=1, max_size=14)),
+                    min_size=1, max_size=25))
+    def check(points):
+        for t in list(ax.texts):
+            t.remove()
+        maps._settle(ax)  # final layout first, as the map functions do
+        placer = maps._LabelPlacer(ax)
+        xy = maps._project(ax, [p[0] for p in points], [p[1] for p in points])
+        for (x, y) in xy:
+            placer.block_point(x, y, 4)
+        placed = [placer.place(x, y, name, 5.0, fontsize=9) for (x, y), (_, _, name) in zip(xy, points)]
+        assert sum(t is None for t in placed) == len(placer.skipped)
+        from matplotlib.text import Text
+
+        ax.figure.canvas.draw()  # annotations (labels with a leader line) are positioned at draw time
+        r = ax.figure.canvas.get_renderer()
+        boxes = [Text.get_window_extent(t, r) for t in placed if t is not None]
+        frame = ax.get_window_extent(r)
+        for i, a in enumerate(boxes):
+            assert frame.x0 <= a.x0 and a.x1 <= frame.x1 and frame.y0 <= a.y0 and a.y1 <= frame.y1
+            for b in boxes[i + 1:]:
+                assert not a.overlaps(b)
+
+    check()

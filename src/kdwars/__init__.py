@@ -58,7 +58,7 @@ _LAZY = {
 _PLOTS = ("set_theme", "save_figure", "plot_timeline", "plot_phase_schemes", "plot_counts", "plot_upper_hand",
           "plot_table_heatmap", "plot_careers", "plot_commander_records", "plot_claim_ranges",
           "plot_force_ratio", "plot_totals", "plot_city_control", "plot_date_claims")
-_MAPS = ("base_map", "plot_events_map", "plot_flows_map")
+_MAPS = ("base_map", "plot_events_map", "plot_flows_map", "plot_place_claims", "flows_by_juz", "place_claims")
 _ANALYSIS = ("by_phase", "by_region", "events_per_decade", "upper_hand", "phase_crosswalk", "phase_results",
              "commander_records", "careers", "opponents", "alias_merges", "force_ranges", "force_ratio",
              "totals_by_phase", "top_level_claims", "severity_by_phase", "city_control", "displacement_flows",

@@ -26,7 +26,7 @@ from .vocab import (
 __all__ = [
     "phase_order", "by_phase", "by_region", "events_per_decade", "upper_hand", "phase_crosswalk",
     "commander_records", "careers", "opponents", "alias_merges", "force_ratio", "totals_by_phase",
-    "top_level_claims", "city_control", "date_disagreements", "figure_disagreements",
+    "top_level_claims", "city_control", "CONTROL_MAX_GAP", "date_disagreements", "figure_disagreements",
     "outcome_disagreements", "claims_per_source", "coverage_matrix", "severity_by_phase",
     "force_ranges", "camp_strengths", "event_category", "EVENT_CATEGORIES", "disagreeing_pairs", "disagreement_matrix", "phase_results", "displacement_flows", "MAIN_SIDES",
 ]
@@ -836,75 +836,208 @@ def force_ratio(casualties: pd.DataFrame, events: pd.DataFrame, sides: tuple[str
 # --------------------------------------------------------------------------- regions
 
 
-def city_control(events: pd.DataFrame, event_places: pd.DataFrame, cities: Iterable[str], start: int = 1630,
-                 end: int = 1760) -> pd.DataFrame:
-    """Who held each city, year by year, according to the recorded captures and sieges.
+#: How many years a holder may be inferred across between two pieces of evidence
+#: that agree (the default ``max_gap`` of :func:`city_control`).
+CONTROL_MAX_GAP: int = 10
+_NO_CHANGE = ("unknown", "inconclusive")
 
-    A ``city-capture`` or ``siege`` event concerns a city when the city is its
-    primary place or is named as its ``target`` or ``captured`` place. Such an
-    event with a side as winner hands the city to that side from its first year
-    on, until the next such event; a capture whose sources disagree on the
-    outcome makes the holder ``disputed``. Battles fought near a city do not
-    change its holder. Years before the first record are ``unknown``.
+
+def _control_evidence(events: pd.DataFrame, event_places: pd.DataFrame, city: str) -> list[dict]:
+    """Every dated statement about who held ``city`` (see :func:`city_control`), in order."""
+    ev = events.set_index("event_id")
+    ep = event_places[event_places["place_id"] == city]
+    has_def = "defender" in ev.columns
+    items = []
+    for event_id, claims in ep.groupby("event_id", sort=False):
+        if event_id not in ev.index:
+            continue
+        e = ev.loc[event_id]
+        y0, y1 = e["year_start"], e["year_end"] if "year_end" in ev.columns else e["year_start"]
+        if pd.isna(y0):
+            continue
+        y0 = int(y0)
+        y1 = y0 if pd.isna(y1) else int(y1)
+        roles = set(claims["role"])
+        winner = None if pd.isna(e["winner"]) else str(e["winner"])
+        attacker = e.get("attacker")
+        attacker = None if attacker is None or pd.isna(attacker) else str(attacker)
+        defender = e["defender"] if has_def else None
+        defender = None if defender is None or pd.isna(defender) else str(defender)
+        found = []  # (kind, before, after)
+        if "held" in roles and "holder" in claims.columns:
+            for h in claims.loc[(claims["role"] == "held") & claims["holder"].notna(), "holder"]:
+                found.append(("statement", str(h), str(h)))
+        about_city = "captured" in roles or (
+            e["event_type"] in ("city-capture", "siege") and roles & {"primary", "target", "captured"})
+        if about_city and winner is not None and winner not in _NO_CHANGE:
+            if winner == "disputed":
+                found.append(("capture", defender, "disputed"))
+            elif e["event_type"] == "siege" and attacker is not None and winner != attacker:
+                found.append(("failed siege", winner, winner))  # the defenders held out
+            else:
+                found.append(("capture", defender, winner))
+        if not found:
+            continue
+        afters = {f[2] for f in found}
+        after = afters.pop() if len(afters) == 1 else "disputed"
+        capture = any(k == "capture" for k, _, _ in found)
+        befores = {b for k, b, _ in found if b is not None}
+        before = befores.pop() if len(befores) == 1 else None
+        kinds = sorted({k for k, _, _ in found})
+        items.append({"event_id": event_id, "y0": y0, "y1": y1, "before": before, "after": after,
+                      "capture": capture, "kind": ", ".join(kinds)})
+    return sorted(items, key=lambda d: (d["y1"], d["y0"]))
+
+
+def city_control(events: pd.DataFrame, event_places: pd.DataFrame, cities: Iterable[str], start: int = 1630,
+                 end: int = 1760, max_gap: int = CONTROL_MAX_GAP, by: str = "interval") -> pd.DataFrame:
+    """Who held each city, and on what evidence: recorded, inferred or unknown.
+
+    The evidence about a city is of three kinds:
+
+    * a **capture**: an event with a side as winner that names the city as a
+      ``captured`` place, or a ``city-capture`` or ``siege`` event whose primary,
+      ``target`` or ``captured`` place the city is. The winner holds the city in
+      the event's last year; the **defender** held it before (at the event's
+      first year). Years strictly inside a capture's date range are unknown (the
+      city changed hands then). A capture whose sources disagree on the outcome
+      makes the holder ``disputed``.
+    * a **failed siege**: a ``siege`` whose winner is not the attacker. The
+      defender (the winner) held the city in that year.
+    * a **control statement**: a ``held`` place claim with a ``holder`` (a city
+      "remained under" someone, was someone's headquarters, or, as Bukenbay
+      said in 1734, was held by no one: ``none``). The holder held the city in
+      every year of the event.
+
+    Statements of one event that disagree (e.g. a report of a capture and a
+    witness saying nobody holds the city) make that year ``disputed``. Battles
+    and campaigns fought near a city, without a ``captured`` claim, say nothing
+    about who held it; nor does an event that names no city (the Dzungars'
+    giving up "most" of their captured towns after 1684 names none, and no
+    holder is carried past 1684 anyway).
+
+    **Rule for the years between.** A year with evidence is ``recorded`` (the
+    holder at its end; when several events fall in one year, the last by date
+    range). A year without evidence is ``inferred`` only when the evidence on
+    both sides agrees (the holder after the earlier piece is the holder before
+    the later: the next capture's defender, the next statement's holder) and
+    the two are at most ``max_gap`` years apart (default
+    :data:`CONTROL_MAX_GAP` = 10). Otherwise, and before the first or after the
+    last piece of evidence, the year is ``unknown``: no holder is carried
+    across decades or past the last record.
 
     Parameters
     ----------
     events : pandas.DataFrame
         From :func:`kdwars.load_events` (needs ``event_id``, ``event_type``,
-        ``winner`` and ``year_start``). Events whose winner is ``unknown``,
-        ``inconclusive`` or missing do not change the holder.
+        ``winner`` and ``year_start``; uses ``year_end``, ``attacker`` and
+        ``defender`` when present). Winners ``unknown``, ``inconclusive`` or
+        missing change nothing.
     event_places : pandas.DataFrame
         From :func:`kdwars.load_event_places` (needs ``event_id``, ``place_id``
-        and ``role``).
+        and ``role``; uses ``holder`` when present).
     cities : iterable of str
         Place ids (see :func:`kdwars.resolve_place`), in the order wanted.
     start : int, default 1630
-        First year of the table (events before it already set the holder).
+        First year of the table.
     end : int, default 1760
         Last year of the table (inclusive).
+    max_gap : int, default 10
+        Longest distance in years between two agreeing pieces of evidence across
+        which the holder is inferred.
+    by : {"interval", "year"}, default "interval"
+        One row per run of years with the same holder and basis, or one row per
+        city and year.
 
     Returns
     -------
-    DataFrame
-        Long table ``place_id``, ``year``, ``holder``, ``event_id`` (the event
-        that set the holder).
-        One row per city and year from ``start`` to ``end``; ``holder`` is a side
-        slug, ``disputed`` or ``unknown`` (then ``event_id`` is missing). Input
-        of :func:`kdwars.plot_city_control`.
+    pandas.DataFrame
+        ``by="interval"``: ``place_id``, ``start``, ``end`` (inclusive years),
+        ``holder``, ``basis``, ``event_id`` (the events the basis rests on,
+        ';'-joined: the recorded events, or the two that bound an inferred run;
+        missing for unknown), ``note``. ``by="year"``: ``place_id``, ``year``,
+        ``holder``, ``basis``, ``event_id``, ``note``. ``holder`` is a side slug,
+        ``none`` (held by no one), ``disputed`` or ``unknown``; ``basis`` is
+        ``recorded``, ``inferred`` or ``unknown`` (holder ``unknown`` exactly
+        when basis is ``unknown``). Cities in the order given. Input of
+        :func:`kdwars.plot_city_control`.
 
     Raises
     ------
     ValueError
-        If ``events`` or ``event_places`` lacks a needed column.
+        If ``events`` or ``event_places`` lacks a needed column, ``end`` is
+        before ``start``, ``max_gap`` is negative or ``by`` is not one of
+        the two values.
 
     Examples
     --------
     >>> import kdwars
     >>> from kdwars import analysis as A
-    >>> control = A.city_control(kdwars.load_events(), kdwars.load_event_places(), ["turkestan", "sayram"])
-    >>> control.query("year == 1630")["holder"].tolist()  # doctest: +SKIP
+    >>> control = A.city_control(kdwars.load_events(), kdwars.load_event_places(), ["turkistan"],
+    ...                          start=1680, end=1690, by="year")
+    >>> control.set_index("year").loc[1684, ["holder", "basis"]].tolist()
+    ['kazakh', 'recorded']
     """
     _need(events, ["event_id", "event_type", "winner", "year_start"], "city_control")
     _need(event_places, ["event_id", "place_id", "role"], "city_control")
-    caps = events[events["event_type"].isin(["city-capture", "siege"])].set_index("event_id")
-    ep = event_places[event_places["event_id"].isin(caps.index)
-                      & event_places["role"].isin(["primary", "target", "captured"])]
+    if end < start:
+        raise ValueError(f"city_control: end {end} is before start {start}")
+    if max_gap < 0:
+        raise ValueError(f"city_control: max_gap must be >= 0, got {max_gap}")
+    if by not in ("interval", "year"):
+        raise ValueError(f"city_control: by must be 'interval' or 'year', got {by!r}")
     rows = []
     for city in cities:
-        ids = ep.loc[ep["place_id"] == city, "event_id"].unique()
-        changes = []
-        for event_id, e in caps.loc[list(ids)].sort_values("year_start").iterrows():
-            w = e["winner"]
-            if pd.isna(w) or w in ("unknown", "inconclusive"):
-                continue
-            changes.append((int(e["year_start"]), w, event_id))
-        holder, source, i = "unknown", None, 0
+        items = _control_evidence(events, event_places, city)
+        state: dict[int, tuple] = {}  # year -> (holder, basis, event_ids, note)
+        for it in items:  # in order: a later event in the same year overrides
+            for y in range(it["y0"], it["y1"]):
+                if y not in state or state[y][1] != "recorded":
+                    if it["capture"]:
+                        state[y] = ("unknown", "unknown", None,
+                                    f"changed hands in {it['y0']}–{it['y1']} ({it['event_id']})")
+                    else:
+                        state[y] = (it["after"], "recorded", it["event_id"], it["kind"])
+            y = it["y1"]
+            prev = state.get(y)
+            if prev is not None and prev[1] == "recorded" and prev[0] != it["after"] and not it["capture"]:
+                # two statements on the same year that disagree (no capture between them)
+                state[y] = ("disputed", "recorded", f"{prev[2]};{it['event_id']}", "statements disagree")
+            elif prev is not None and prev[1] == "recorded" and prev[0] == it["after"]:
+                state[y] = (it["after"], "recorded", f"{prev[2]};{it['event_id']}",
+                            ", ".join(sorted(set(prev[3].split(", ")) | set(it["kind"].split(", ")))))
+            else:
+                state[y] = (it["after"], "recorded", it["event_id"], it["kind"])
+        for a, b in zip(items, items[1:]):  # the years between two pieces of evidence
+            gap = range(a["y1"] + 1, b["y0"])
+            agree = (a["after"] not in ("unknown", "disputed") and b["before"] == a["after"]
+                     and b["y0"] - a["y1"] <= max_gap)
+            for y in gap:
+                if y in state:
+                    continue
+                if agree:
+                    state[y] = (a["after"], "inferred", f"{a['event_id']};{b['event_id']}",
+                                f"held in {a['y1']} and still in {b['y0']}")
+                else:
+                    why = (f"more than {max_gap} years without evidence" if b["y0"] - a["y1"] > max_gap
+                           else "the evidence on either side disagrees")
+                    state[y] = ("unknown", "unknown", None, why)
         for year in range(start, end + 1):
-            while i < len(changes) and changes[i][0] <= year:
-                _, holder, source = changes[i]
-                i += 1
-            rows.append({"place_id": city, "year": year, "holder": holder, "event_id": source})
-    return pd.DataFrame(rows)
+            holder, basis, ev_id, note = state.get(year, ("unknown", "unknown", None, "no evidence"))
+            rows.append({"place_id": city, "year": year, "holder": holder, "basis": basis,
+                         "event_id": ev_id, "note": note})
+    years = pd.DataFrame(rows, columns=["place_id", "year", "holder", "basis", "event_id", "note"])
+    if by == "year" or years.empty:
+        return years
+    key = years["place_id"] + "|" + years["holder"] + "|" + years["basis"] + "|" + years["event_id"].fillna("")
+    run = (key != key.shift()) | (years["year"].diff() != 1)
+    years["run"] = run.cumsum()
+    out = years.groupby("run", sort=False).agg(
+        place_id=("place_id", "first"), start=("year", "min"), end=("year", "max"), holder=("holder", "first"),
+        basis=("basis", "first"), event_id=("event_id", "first"), note=("note", "first"))
+    # unknown years next to each other: one interval (their notes may differ)
+    out = out.reset_index(drop=True)
+    return out
 
 
 # --------------------------------------------------------------------------- disagreement

@@ -705,7 +705,8 @@ def _place_rows(ctx: Context, e: schema.Event, p: _Parsed) -> list[dict]:
     for pc, pid in p.places:
         out.append({
             "claim_id": f"{rid}:{pc.id}", "event_id": rid, "place_id": pid, "role": pc.role,
-            "as_written": pc.as_written or pc.place, "source_id": pc.source, "section": pc.section,
+            "as_written": pc.as_written or pc.place, "holder": pc.holder,
+            "juz": V.LIST_SEPARATOR.join(pc.juz) or None, "source_id": pc.source, "section": pc.section,
             "attributed_to": pc.attributed_to, "note": pc.note,
         })
         ctx.count(pc.source, pc.section, "places")

@@ -16,21 +16,23 @@ rivers carry no names and leave out intermittent streams: the Emba, the Sarysu
 and the lower Chu are not drawn, and their labels (:data:`RIVER_LABELS`) mark
 their valleys.
 
-Rows without coordinates are skipped by the plotting functions, never with a
-warning: their number is stored as ``ax.kdwars_missing`` and noted in the
-legend title.
+The public map functions hide nothing silently: events outside the frame,
+rows without coordinates and labels left out for want of room are listed in a
+note on the map (and stored on the Axes as ``ax.kdwars_*``). Places are named
+with a small greedy label placer (eight candidate positions per point, busiest
+places first, never over another label, a marker or a water name): the maps
+have a few dozen labels, which this places in milliseconds, and it needs no
+further dependency (``adjustText`` moves labels iteratively and takes seconds).
 
-The geography is read, projected and (the relief) warped once per process and
-map view, then cached: the first map of a process takes about half a second
-longer to draw than the next maps with the same extent and figure size.
+The geometry plumbing (reading the extract, projecting water and graticule,
+warping the relief, and caching each per process and view) lives in the
+private module :mod:`kdwars._mapgeo`; cartopy's private APIs are not used.
 
 This module imports matplotlib and cartopy; ``import kdwars`` does not import it.
 """
 
 from __future__ import annotations
 
-import functools
-import json
 import math
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -39,28 +41,47 @@ import cartopy.crs as ccrs
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-import shapely
 from cartopy.mpl.geoaxes import GeoAxes
 from matplotlib import patheffects
-from matplotlib.collections import LineCollection
 from matplotlib.lines import Line2D
 from matplotlib.patches import FancyArrowPatch
 from matplotlib.transforms import offset_copy
-from shapely.geometry import box, shape
-from shapely.ops import unary_union
 
-from kdwars._paths import geo_dir
+from kdwars._mapgeo import (  # noqa: F401 - geometry plumbing, kept apart
+    _PC,
+    LAND_BG,
+    RIVER,
+    WATER,
+    WATER_EDGE,
+    WATER_TEXT,
+    _crop_relief,
+    _features,
+    _Graticule,
+    _lonlat_bounds,
+    _projected,
+    _round_bounds,
+    _to_crs,
+    _warp,
+    _warped_relief,
+    _water,
+)
 from kdwars.style import OUTCOME_COLORS, side_color
 
 __all__ = [
+    "AREA_PRECISIONS",
     "DEFAULT_EXTENT",
+    "JUZ_COLORS",
     "LAKE_LABELS",
+    "LOCATED_PRECISIONS",
     "PROJECTION_PARAMS",
     "RIVER_LABELS",
     "SIDE_COLUMNS",
     "base_map",
+    "flows_by_juz",
+    "place_claims",
     "plot_events_map",
     "plot_flows_map",
+    "plot_place_claims",
     "projection",
 ]
 
@@ -77,7 +98,7 @@ PROJECTION_PARAMS: dict[str, Any] = {
 
 #: Columns whose values are side slugs, coloured with :func:`kdwars.style.side_color`.
 SIDE_COLUMNS: frozenset[str] = frozenset(
-    {"side", "attacker", "defender", "winner", "loser", "side_a", "side_b", "from_side", "to_side"}
+    {"side", "attacker", "defender", "winner", "winner_camp", "loser", "side_a", "side_b", "from_side", "to_side"}
 )
 
 #: River labels: name -> (lon, lat) of the label's centre, set just beside the river,
@@ -106,337 +127,9 @@ LAKE_LABELS: dict[str, tuple[float, float]] = {
     "Lake Alakol": (81.9, 45.55),
 }
 
-_PC = ccrs.PlateCarree()
-
-# colours: muted relief, blue water
-WATER = "#b3d3ea"
-WATER_EDGE = "#5b8db8"
-RIVER = "#4a82b8"
-WATER_TEXT = "#1d4f7a"
-LAND_BG = "#efeae0"
-_RELIEF_WHITE = 0.38  # share of white blended into the relief image
-_RELIEF_GREY = 0.35  # share of greyscale blended into it (desaturation)
-_RELIEF_COLOURS = 24  # palette size of the relief (keeps map PNGs small)
-_RELIEF_BLUR = 1.0  # Gaussian blur radius (pixels of the halved image), idem
-_EXTRACT_BOX = (40.0, 30.0, 98.0, 60.0)  # lon0, lat0, lon1, lat1 of data/external/geo
-
-
 def projection() -> ccrs.LambertConformal:
     """The Lambert conformal projection of every map (see :data:`PROJECTION_PARAMS`)."""
     return ccrs.LambertConformal(**PROJECTION_PARAMS)
-
-
-# --------------------------------------------------------------------------- data
-
-
-@functools.lru_cache(maxsize=None)
-def _features(name: str) -> tuple[tuple[Any, dict], ...]:
-    """``(shapely geometry, properties)`` of every feature of ``<name>.geojson``."""
-    path = geo_dir() / f"{name}.geojson"
-    with open(path, encoding="utf-8") as fh:
-        doc = json.load(fh)
-    return tuple((shape(f["geometry"]), dict(f.get("properties") or {})) for f in doc["features"])
-
-
-@functools.lru_cache(maxsize=None)
-def _relief_image(fine: bool = False) -> tuple[np.ndarray, tuple[float, float, float, float]]:
-    """The muted relief image (uint8 RGB array) and its ``imshow`` extent.
-
-    By default the extract's 30 px/degree image is halved, softened, desaturated,
-    lightened and cut to a palette of ``_RELIEF_COLOURS`` colours: the map keeps
-    its relief but its PNG stays small (about 0.45 MB at 100 dpi instead of
-    0.9 MB). ``fine=True`` keeps the full resolution and all colours (for print).
-    """
-    from PIL import Image, ImageFilter
-
-    d = geo_dir()
-    meta = json.loads((d / "relief.json").read_text(encoding="utf-8"))
-    with Image.open(d / "relief.jpg") as im:
-        im = im.convert("RGB")
-        if not fine:
-            im = im.resize((im.width // 2, im.height // 2), Image.Resampling.LANCZOS)
-            im = im.filter(ImageFilter.GaussianBlur(_RELIEF_BLUR))
-        rgb = np.asarray(im, dtype=np.float32)
-    grey = rgb @ np.array([0.299, 0.587, 0.114], dtype=np.float32)
-    rgb = (1 - _RELIEF_GREY) * rgb + _RELIEF_GREY * grey[..., None]
-    rgb = (1 - _RELIEF_WHITE) * rgb + _RELIEF_WHITE * 255.0
-    rgb = np.clip(np.round(rgb), 0, 255).astype(np.uint8)
-    if not fine:
-        muted = Image.fromarray(rgb).quantize(
-            _RELIEF_COLOURS, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE
-        )
-        rgb = np.asarray(muted.convert("RGB"))
-    return rgb, tuple(meta["extent"])
-
-
-def _lonlat_bounds(ax: GeoAxes, margin: float = 1.0) -> tuple[float, float, float, float]:
-    """``(lon_min, lon_max, lat_min, lat_max)`` of everything the axes show, plus a margin."""
-    x0, x1, y0, y1 = ax.get_extent()
-    t = np.linspace(0.0, 1.0, 41)
-    xs = np.concatenate([x0 + (x1 - x0) * t, np.full_like(t, x1), x1 - (x1 - x0) * t, np.full_like(t, x0)])
-    ys = np.concatenate([np.full_like(t, y0), y0 + (y1 - y0) * t, np.full_like(t, y1), y1 - (y1 - y0) * t])
-    ll = _PC.transform_points(ax.projection, xs, ys)
-    ok = np.isfinite(ll[:, 0]) & np.isfinite(ll[:, 1])
-    lon, lat = ll[ok, 0], ll[ok, 1]
-    return (
-        max(-180.0, float(lon.min()) - margin),
-        min(180.0, float(lon.max()) + margin),
-        max(-90.0, float(lat.min()) - margin),
-        min(90.0, float(lat.max()) + margin),
-    )
-
-
-def _crop_relief(bounds: Sequence[float], fine: bool = False):
-    """The relief cut to ``bounds`` (lon_min, lon_max, lat_min, lat_max): less to warp."""
-    img, (x0, x1, y0, y1) = _relief_image(fine)
-    h, w = img.shape[:2]
-    lon0, lon1, lat0, lat1 = bounds
-    c0 = max(0, int(math.floor((lon0 - x0) / (x1 - x0) * w)))
-    c1 = min(w, int(math.ceil((lon1 - x0) / (x1 - x0) * w)))
-    r0 = max(0, int(math.floor((y1 - lat1) / (y1 - y0) * h)))
-    r1 = min(h, int(math.ceil((y1 - lat0) / (y1 - y0) * h)))
-    sub = img[r0:r1, c0:c1]
-    ext = (
-        x0 + c0 / w * (x1 - x0),
-        x0 + c1 / w * (x1 - x0),
-        y1 - r1 / h * (y1 - y0),
-        y1 - r0 / h * (y1 - y0),
-    )
-    return sub, ext
-
-
-def _pixel_centres(lo: float, hi: float, n: int) -> np.ndarray:
-    """Centres of ``n`` pixels spanning ``lo``-``hi``, as cartopy's ``mesh_projection`` puts them."""
-    c, step = np.linspace(lo, hi, n, retstep=True, endpoint=False)
-    return c + 0.5 * (hi - lo if n == 1 else step)
-
-
-def _warp(img: np.ndarray, img_extent: Sequence[float], crs: ccrs.Projection,
-          target_extent: Sequence[float], regrid_shape: tuple[int, int]):
-    """``img`` (a lon/lat grid, north up) regridded into ``crs``, and its extent there.
-
-    The image that cartopy's ``GeoAxes.imshow(img, transform=PlateCarree(),
-    regrid_shape=regrid_shape)`` draws (:func:`cartopy.img_transform.warp_array`
-    with ``mask_extrapolated=True``, masked pixels then made transparent), made
-    twice as fast: the nearest source pixel of each target pixel is found by
-    index arithmetic on the regular lon/lat grid, not with a k-d tree (only a
-    target point exactly halfway between two pixel centres could pick the other
-    one); and ``cartopy.img_transform`` is not imported (it imports scipy: half a
-    second). The rest of the time is spent projecting the target grid.
-    """
-    src = np.asarray(img)[::-1]  # row 0 at the south, as warp_array has it
-    ny, nx = src.shape[:2]
-    x0, x1, y0, y1 = img_extent
-    xs, ys = _pixel_centres(x0, x1, nx), _pixel_centres(y0, y1, ny)
-    tx, ty = np.meshgrid(
-        _pixel_centres(target_extent[0], target_extent[1], regrid_shape[0]),
-        _pixel_centres(target_extent[2], target_extent[3], regrid_shape[1]),
-    )
-    lonlat = _PC.transform_points(crs, tx.ravel(), ty.ravel())
-    lon, lat = lonlat[:, 0], lonlat[:, 1]
-    finite = np.isfinite(lon) & np.isfinite(lat)
-    with np.errstate(invalid="ignore"):
-        col = np.clip(np.rint((lon - xs[0]) / ((x1 - x0) / nx)), 0, nx - 1)
-        row = np.clip(np.rint((lat - ys[0]) / ((y1 - y0) / ny)), 0, ny - 1)
-    index = np.where(finite, row * nx + col, 0).astype(np.intp)
-    out = src.reshape((-1,) + src.shape[2:])[index].reshape(tx.shape + src.shape[2:])
-
-    # masked as warp_array masks: not projectable, beyond the source grid's edge
-    # pixels, or not projecting back to itself (projections that wrap around)
-    half_x = np.abs(np.diff(xs)).max() / 2 if nx > 1 else (x1 - x0) / 2
-    half_y = np.abs(np.diff(ys)).max() / 2 if ny > 1 else (y1 - y0) / 2
-    back = crs.transform_points(_PC, lon, lat)
-    with np.errstate(invalid="ignore"):
-        masked = (
-            ~finite
-            | (lat >= ys.max() + half_y) | (lat <= ys.min() - half_y)
-            | ~((lon <= xs.max() + half_x) & (lon >= xs.min() - half_x))
-            | (np.abs(tx.ravel() - back[:, 0]) / abs(crs.x_limits[1] - crs.x_limits[0]) > 0.1)
-            | (np.abs(ty.ravel() - back[:, 1]) / abs(crs.y_limits[1] - crs.y_limits[0]) > 0.1)
-        ).reshape(tx.shape)
-    if masked.any():  # as GeoAxes.imshow does: RGBA, masked pixels transparent
-        rgba = np.full(tx.shape + (4,), 255, dtype=out.dtype)
-        rgba[..., :3] = out[..., :3]
-        rgba[masked, 3] = 0
-        out = rgba
-    return out, tuple(float(v) for v in target_extent)
-
-
-@functools.lru_cache(maxsize=4)
-def _warped_relief(
-    crs: ccrs.Projection,
-    target_extent: tuple[float, float, float, float],
-    regrid_shape: int,
-    bounds: tuple[float, float, float, float],
-    fine: bool,
-) -> tuple[np.ndarray, tuple[float, float, float, float]]:
-    """The relief within ``bounds`` (lon/lat) warped into ``crs`` over ``target_extent``.
-
-    Returns the image (``origin="lower"``, read-only) and its extent in ``crs``,
-    ready for ``ax.imshow(..., transform=crs)``. ``regrid_shape`` is the image's
-    smaller side, as ``regrid_shape`` of :meth:`cartopy.mpl.geoaxes.GeoAxes.imshow`.
-    Cached: the maps of one process that share projection, extent, size and
-    ``fine`` warp the relief once.
-    """
-    img, img_extent = _crop_relief(bounds, fine)
-    x_range, y_range = target_extent[1] - target_extent[0], target_extent[3] - target_extent[2]
-    if x_range >= y_range:  # as GeoAxes._regrid_shape_aspect
-        shape = (int(regrid_shape * x_range / y_range), regrid_shape)
-    else:
-        shape = (regrid_shape, int(regrid_shape / (x_range / y_range)))
-    out, extent = _warp(img, img_extent, crs, target_extent, shape)
-    out.setflags(write=False)
-    return out, extent
-
-
-def _frame(bounds: Sequence[float]):
-    """The part of the extract's box within ``bounds``, as a shapely box."""
-    lon0, lon1, lat0, lat1 = bounds
-    return box(lon0, lat0, lon1, lat1).intersection(box(*_EXTRACT_BOX))
-
-
-def _to_crs(geoms: Sequence[Any], crs: ccrs.Projection) -> list:
-    """Shapely lon/lat geometries projected into ``crs``, vertex by vertex.
-
-    For the lakes and rivers (segments under 1°, far from the edges of the map
-    projection) cartopy's ``project_geometry`` yields the same vertices, only
-    about ten times more slowly. Segments longer than 1° are split first
-    (``shapely.segmentize``); a geometry with a vertex that does not project
-    (beyond the edge of some other projection) is left to ``project_geometry``.
-    """
-    arr = np.asarray(geoms, dtype=object)
-    dense = shapely.segmentize(arr, 1.0)
-    lonlat, which = shapely.get_coordinates(dense, return_index=True)
-    xy = crs.transform_points(_PC, lonlat[:, 0], lonlat[:, 1])[:, :2]
-    bad = np.zeros(len(arr), dtype=bool)
-    bad[which[~np.isfinite(xy).all(axis=1)]] = True
-    out = dense.copy()
-    out[~bad] = shapely.set_coordinates(dense[~bad], xy[~bad[which]])
-    for i in np.flatnonzero(bad):
-        out[i] = crs.project_geometry(arr[i], _PC)
-    return list(out)
-
-
-@functools.lru_cache(maxsize=8)
-def _projected(name: str, crs: ccrs.Projection) -> tuple:
-    """The geometries of ``<name>.geojson`` (as :func:`_features`) projected into ``crs``."""
-    return tuple(_to_crs([g for g, _ in _features(name)], crs))
-
-
-@functools.lru_cache(maxsize=8)
-def _water(bounds: tuple[float, float, float, float], crs: ccrs.Projection) -> dict[str, tuple]:
-    """The water of a map whose view lies within ``bounds`` (lon/lat), in ``crs``.
-
-    ``{"sea": (sea,), "lakes": natural lakes, "reservoirs": ..., "rivers": ...}``,
-    each a tuple of shapely geometries in ``crs`` (empty when there is none).
-    Cached per bounds (rounded by the caller) and projection: the maps of one
-    process share these objects, and with them cartopy's cache of their paths.
-    """
-    frame = _frame(bounds)
-    land = [g for g, _ in _features("coastline") if g.intersects(frame)]
-    sea = frame.difference(unary_union(land)) if land else frame
-    # the sea's box edges are long: cartopy's project_geometry curves them properly
-    sea_out = () if sea.is_empty else (crs.project_geometry(sea, _PC),)
-
-    hit = [i for i, (g, _) in enumerate(_features("lakes")) if g.intersects(frame)]
-    lakes_ll, lakes_xy = _features("lakes"), _projected("lakes", crs)
-    natural = tuple(lakes_xy[i] for i in hit if not lakes_ll[i][1].get("reservoir"))
-    reservoirs = tuple(lakes_xy[i] for i in hit if lakes_ll[i][1].get("reservoir"))
-
-    rivers_xy = _projected("rivers", crs)
-    rivers = tuple(xy for (g, _), xy in zip(_features("rivers"), rivers_xy) if g.intersects(frame))
-    return {"sea": sea_out, "lakes": natural, "reservoirs": reservoirs, "rivers": rivers}
-
-
-def _round_bounds(bounds: Sequence[float], ndigits: int = 3) -> tuple[float, ...]:
-    """``bounds`` as a tuple of floats rounded to ``ndigits`` decimals (a cache key)."""
-    return tuple(round(float(v), ndigits) for v in bounds)
-
-
-# --------------------------------------------------------------------------- graticule
-
-_GRID_LONS = tuple(range(40, 100, 10))
-_GRID_LATS = tuple(range(30, 65, 5))
-_GRID_STEPS = 100  # points per line before projection, as cartopy's Gridliner
-
-
-def _view_lonlat_ranges(ax: GeoAxes) -> tuple[tuple[float, float], tuple[float, float]]:
-    """``(lon_min, lon_max), (lat_min, lat_max)`` of the view, as cartopy's Gridliner finds them.
-
-    The axes are sampled on a 100 x 100 grid (cartopy's ``Gridliner._axes_domain``,
-    with the same arithmetic, so that the lines start where the Gridliner's do).
-    """
-    t = np.linspace(1e-9, 1 - 1e-9, 100)
-    x, y = np.meshgrid(t, t)
-    coords = np.column_stack((x.ravel(), y.ravel()))
-    in_data = (ax.transAxes - _PC._as_mpl_transform(ax)).transform(coords)
-    ok = ax.patch.get_path().contains_points((ax.transAxes - ax.patch.get_transform()).transform(coords))
-    inside = in_data[ok, :]
-    lat_ok = inside[np.isfinite(inside[:, 1]), 1] if inside.size else inside
-    if inside.size == 0 or lat_ok.size == 0:
-        lon_range, lat_range = _PC.x_limits, _PC.y_limits
-    else:
-        lon_range = np.nanmin(inside[:, 0]), np.nanmax(inside[:, 0])
-        lat_range = np.nanmin(inside[:, 1]), lat_ok.max()
-    lon_range = np.clip(lon_range, *_PC.x_limits)
-    lat_range = np.clip(lat_range, *_PC.y_limits)
-    if abs(np.diff(lon_range)[0] / np.diff(_PC.x_limits)[0]) > 0.9:
-        lon_range = _PC.x_limits
-    return (float(lon_range[0]), float(lon_range[1])), (float(lat_range[0]), float(lat_range[1]))
-
-
-@functools.lru_cache(maxsize=16)
-def _graticule_segments(
-    crs: ccrs.Projection, lon_range: tuple[float, float], lat_range: tuple[float, float]
-) -> tuple[np.ndarray, ...]:
-    """Meridians (:data:`_GRID_LONS`) then parallels (:data:`_GRID_LATS`) over the view, in ``crs``.
-
-    Each line is sampled as cartopy's Gridliner samples it and projected by the
-    transform the Gridliner's lines are drawn with (at each draw).
-    """
-    from cartopy.mpl.geoaxes import InterProjectionTransform
-    from matplotlib.path import Path
-
-    lons = [v for v in _GRID_LONS if lon_range[0] <= v <= lon_range[1]]
-    lats = [v for v in _GRID_LATS if lat_range[0] <= v <= lat_range[1]]
-    lat_line = np.linspace(min([lat_range[0], *lats]), max([lat_range[1], *lats]), _GRID_STEPS)
-    lon_line = np.linspace(min([lon_range[0], *lons]), max([lon_range[1], *lons]), _GRID_STEPS)
-    lines = [np.column_stack([np.full(_GRID_STEPS, float(v)), lat_line]) for v in lons]
-    lines += [np.column_stack([lon_line, np.full(_GRID_STEPS, float(v))]) for v in lats]
-    to_crs = InterProjectionTransform(_PC, crs)
-    segments = []
-    for line in lines:
-        path = to_crs.transform_path_non_affine(Path(line))
-        starts = [] if path.codes is None else np.flatnonzero(path.codes == Path.MOVETO)[1:]
-        for part in np.split(np.array(path.vertices, dtype=float), starts):
-            part.setflags(write=False)
-            segments.append(part)
-    return tuple(segments)
-
-
-class _Graticule(LineCollection):
-    """Dashed meridians and parallels every 10° / 5°, as ``ax.gridlines(crs=PlateCarree())`` draws them.
-
-    cartopy's Gridliner projects its lines anew at every draw and layout pass;
-    this collection holds them already projected (cached per view), and projects
-    them again only when the view has changed.
-    """
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__([], **kwargs)
-        self._view: tuple | None = None
-
-    def _update_lines(self) -> None:
-        ax = self.axes
-        view = (ax.projection, tuple(ax.get_xlim()), tuple(ax.get_ylim()))
-        if view != self._view:
-            self._view = view
-            self.set_segments(_graticule_segments(ax.projection, *_view_lonlat_ranges(ax)))
-
-    def draw(self, renderer) -> None:
-        if self.axes is not None:
-            self._update_lines()
-        super().draw(renderer)
 
 
 # --------------------------------------------------------------------------- helpers
@@ -618,20 +311,22 @@ def base_map(
         for name, (lon, lat) in LAKE_LABELS.items():
             if _in_extent(lon, lat, extent):
                 big = name.startswith(("Caspian", "Aral"))
-                ax.text(
+                t = ax.text(
                     lon, lat, name, transform=_PC, ha="center", va="center",
                     fontsize=10 if big else 9, style="italic", color=WATER_TEXT,
                     linespacing=1.0, path_effects=_halo(2.0 if big else 1.8), zorder=6,
                     in_layout=False,  # inside the map: no need to lay it out (much faster)
                 )
+                t._kdwars_water = True  # an obstacle for the place labels
         for name, ((lon, lat), (dlon, dlat)) in RIVER_LABELS.items():
             if _in_extent(lon, lat, extent):
-                ax.text(
+                t = ax.text(
                     lon, lat, name, transform=_PC, ha="center", va="center",
                     rotation=_rotation(ax, lon, lat, dlon, dlat), rotation_mode="anchor",
                     fontsize=9, style="italic", color=WATER_TEXT, path_effects=_halo(1.8),
                     zorder=6, in_layout=False,
                 )
+                t._kdwars_water = True
     return ax
 
 
@@ -643,206 +338,501 @@ def _drop_missing(data: pd.DataFrame, cols: Sequence[str]) -> tuple[pd.DataFrame
     return out, int((~ok).sum())
 
 
-def _legend_title(title: str | None, n_missing: int, what: str) -> str | None:
-    if n_missing == 0:
-        return title
-    note = f"{n_missing} {what if n_missing > 1 else what[:-1]} without coordinates not shown"
-    return f"{title}\n({note})" if title else f"({note})"
+#: Colours of the jüzes in :func:`plot_flows_map` (``hue="juz"``, the values of :func:`flows_by_juz`).
+JUZ_COLORS: dict[str, str] = {"Senior Jüz": "#0072B2", "Middle Jüz": "#E69F00", "Junior Jüz": "#009E73",
+                              "not stated": "#777777"}
+
+#: ``place_precision`` values of a located site (drawn as a circle).
+LOCATED_PRECISIONS: tuple[str, ...] = ("exact", "approximate")
+#: ``place_precision`` values of a stand-in point for a river, lake, range, region
+#: or country (drawn as a square: not a battlefield).
+AREA_PRECISIONS: tuple[str, ...] = ("centroid", "region", "country")
+
+
+def _project(ax: GeoAxes, lon, lat) -> np.ndarray:
+    """``(n, 2)`` map coordinates of lon/lat arrays."""
+    return ax.projection.transform_points(_PC, np.asarray(lon, float), np.asarray(lat, float))[:, :2]
+
+
+def _in_view(ax: GeoAxes, xy: np.ndarray) -> np.ndarray:
+    x0, x1, y0, y1 = ax.get_extent()
+    return (np.isfinite(xy).all(axis=1) & (xy[:, 0] >= x0) & (xy[:, 0] <= x1)
+            & (xy[:, 1] >= y0) & (xy[:, 1] <= y1))
+
+
+def _text_colour(colour) -> str:
+    from matplotlib.colors import to_rgb
+
+    r, g, b = to_rgb(colour)
+    return "black" if 0.299 * r + 0.587 * g + 0.114 * b > 0.55 else "white"
+
+
+_TEXT_SIZES: dict[tuple, tuple[float, float]] = {}  # label sizes in pixels: the same on every map
+
+
+class _LabelPlacer:
+    """Greedy, collision-free placement of point labels in display space.
+
+    Each label tries eight positions around its point (right, upper right,
+    lower right, left, upper left, lower left, above, below) and takes the
+    first whose box lies inside the map and overlaps no box already taken
+    (earlier labels, markers, the water names). Labels are placed in the order
+    given (the caller puts the most important first); a label with no free
+    position is left out and counted.
+    """
+
+    _SPOTS = ((1, 0, "left", "center"), (1, 1, "left", "bottom"), (1, -1, "left", "top"),
+              (-1, 0, "right", "center"), (-1, 1, "right", "bottom"), (-1, -1, "right", "top"),
+              (0, 1, "center", "bottom"), (0, -1, "center", "top"))
+
+    def __init__(self, ax: GeoAxes) -> None:
+        self.ax = ax
+        self.renderer = ax.figure.canvas.get_renderer()
+        self.frame = ax.get_window_extent(self.renderer)
+        self._boxes = np.empty((0, 4))  # x0, y0, x1, y1 of every box taken (display pixels)
+        self.skipped: list[str] = []
+
+    @property
+    def taken(self) -> list:
+        """The boxes taken so far, as ``(x0, y0, x1, y1)`` tuples."""
+        return [tuple(b) for b in self._boxes]
+
+    def _take(self, x0: float, y0: float, x1: float, y1: float) -> None:
+        self._boxes = np.vstack([self._boxes, [x0, y0, x1, y1]])
+
+    def block_texts(self, texts) -> None:
+        for t in texts:
+            bb = t.get_window_extent(self.renderer).padded(1)
+            self._take(bb.x0, bb.y0, bb.x1, bb.y1)
+
+    def block_point(self, x: float, y: float, radius_pt: float) -> None:
+        px, py = self.ax.transData.transform((x, y))
+        r = radius_pt * self.ax.figure.dpi / 72
+        self._take(px - r, py - r, px + r, py + r)
+
+    def _free(self, x0: float, y0: float, x1: float, y1: float) -> bool:
+        f = self.frame
+        if x0 < f.x0 + 2 or x1 > f.x1 - 2 or y0 < f.y0 + 2 or y1 > f.y1 - 2:
+            return False
+        b = self._boxes
+        return not bool(np.any((b[:, 0] < x1) & (b[:, 2] > x0) & (b[:, 1] < y1) & (b[:, 3] > y0)))
+
+    def _size(self, text: str, kwargs: dict) -> tuple[float, float]:
+        key = (text, self.ax.figure.dpi, kwargs.get("fontsize"), kwargs.get("style"), kwargs.get("fontweight"))
+        if key not in _TEXT_SIZES:
+            probe = self.ax.text(0, 0, text, transform=None, in_layout=False, **kwargs)
+            bb = probe.get_window_extent(self.renderer)
+            probe.remove()
+            _TEXT_SIZES[key] = (bb.width, bb.height)
+        return _TEXT_SIZES[key]
+
+    def place(self, x: float, y: float, text: str, gap_pt: float, **kwargs: Any):
+        """Put ``text`` next to map point (x, y), ``gap_pt`` points from it; None if no room.
+
+        The eight positions right next to the point are tried first, then the
+        same eight farther out (``gap_pt + 16`` points), joined to the point
+        by a thin leader line. The text is measured once; the candidate boxes
+        are computed, and only the chosen one is drawn.
+        """
+        w, h = self._size(text, kwargs)
+        px, py = self.ax.transData.transform((x, y))
+        pt = self.ax.figure.dpi / 72
+        for far in (False, True):
+            for dx, dy, ha, va in self._SPOTS:
+                g = gap_pt + (16.0 if far else 0.0)
+                g = g if (dx == 0 or dy == 0) else g * 0.75
+                ax_, ay_ = px + dx * g * pt, py + dy * g * pt
+                x0 = {"left": ax_, "right": ax_ - w, "center": ax_ - w / 2}[ha]
+                y0 = {"bottom": ay_, "top": ay_ - h, "center": ay_ - h / 2}[va]
+                if not self._free(x0 - 1.5, y0 - 1.5, x0 + w + 1.5, y0 + h + 1.5):
+                    continue
+                self._take(x0 - 1.5, y0 - 1.5, x0 + w + 1.5, y0 + h + 1.5)
+                if far:
+                    t = self.ax.annotate(
+                        text, xy=(x, y), xycoords=self.ax.transData, xytext=(dx * g, dy * g),
+                        textcoords="offset points", ha=ha, va=va, annotation_clip=False, zorder=9,
+                        arrowprops={"arrowstyle": "-", "linewidth": 0.6, "color": "#444444",
+                                    "shrinkA": 1, "shrinkB": gap_pt * 0.6},
+                        **kwargs)
+                    t.set_in_layout(False)
+                else:
+                    tr = offset_copy(self.ax.transData, fig=self.ax.figure, x=dx * g, y=dy * g, units="points")
+                    t = self.ax.text(x, y, text, transform=tr, ha=ha, va=va, in_layout=False, clip_on=False,
+                                     zorder=9, **kwargs)
+                return t
+        self.skipped.append(text)
+        return None
+
+
+def _settle(ax: GeoAxes) -> None:
+    """Run the figure's layout once, so that display positions are final before labels are placed."""
+    engine = ax.figure.get_layout_engine()
+    if engine is not None:
+        engine.execute(ax.figure)
+
+
+def _water_texts(ax: GeoAxes) -> list:
+    return [t for t in ax.texts if getattr(t, "_kdwars_water", False)]
+
+
+def _legend_below(ax: GeoAxes, handles: list, notes: Sequence[str], title: str | None = None,
+                  ncols: int = 3) -> Any:
+    """One box under the map: what the map leaves out (``notes``), then the keys.
+
+    The notes are the legend's title (left-aligned, wrapped), so that the map
+    itself stays free for places and labels. None when there is nothing to say.
+    """
+    import textwrap
+
+    lines = [textwrap.fill(ln, 100) for ln in notes if ln]
+    if title:
+        lines.append(title)
+    if not handles and not lines:
+        return None
+    previous = ax.get_legend()
+    if previous is not None:
+        ax.add_artist(previous)
+    leg = ax.legend(handles=handles, title="\n".join(lines) or None, loc="upper left",
+                    bbox_to_anchor=(0.0, -0.01), ncols=max(1, min(ncols, len(handles))), fontsize=9,
+                    title_fontsize=9, frameon=False, alignment="left", borderaxespad=0.0,
+                    handletextpad=0.4, columnspacing=1.2)
+    leg._kdwars_note = "\n".join(notes)
+    return leg
+
+
+_UNNAMED_PLACEHOLDER = "\u2063"  # a line kept for the places left unnamed (filled once they are known)
+
+
+def _fill_unnamed(leg, skipped: Sequence[str]) -> None:
+    """Replace the reserved line of the note with the places left unnamed (one line, so the layout holds)."""
+    if leg is None:
+        return
+    if skipped:
+        shown, more = [], len(skipped)
+        for name in skipped:
+            if len(", ".join([*shown, name])) > 62:
+                break
+            shown.append(name)
+            more -= 1
+        line = f"Not named for want of room ({len(skipped)}): {', '.join(shown)}" + (f" and {more} more" if more else "")
+    else:
+        line = "Every place on the map is named."
+    title = leg.get_title()
+    title.set_text(title.get_text().replace(_UNNAMED_PLACEHOLDER, line))
+    leg._kdwars_note = leg._kdwars_note.replace(_UNNAMED_PLACEHOLDER, line)
+
+
+def _count_list(counts: Mapping[str, int]) -> str:
+    return ", ".join(f"{k} ({v})" if v > 1 else str(k) for k, v in counts.items())
 
 
 def plot_events_map(
     data: pd.DataFrame,
+    *,
     hue: str | None = "event_type",
-    style: str | None = None,
-    size: str | None = None,
     palette: str | Sequence | Mapping | None = None,
     ax: GeoAxes | None = None,
     extent: Sequence[float] = DEFAULT_EXTENT,
+    figsize: tuple[float, float] = (8.2, 6.8),
+    places: pd.DataFrame | None = None,
     label: str | None = None,
+    precision: str | None = "place_precision",
     legend: bool = True,
+    legend_title: str | None = None,
     **kwargs: Any,
 ) -> GeoAxes:
-    """Scatter events (battles, raids, embassies, …) on a base map.
+    """Events (battles, raids, embassies, …) on a base map, counted per place and named.
+
+    Events at the same point are drawn once per hue level, as one marker with
+    the number of events written in it (markers of one point sit side by side),
+    never as stacked dots. Located sites (``place_precision`` ``exact`` or
+    ``approximate``) are circles; stand-in points of a river, lake, range, region
+    or country (``centroid``, ``region``, ``country``) are squares with a dashed
+    outline: they mark a theatre, not a battlefield. Places are named with
+    non-overlapping labels (a greedy placer tries eight positions around each
+    point, busiest places first; see :class:`_LabelPlacer`).
+
+    Nothing is left out silently: events outside the map's frame are listed,
+    with their number, in a note on the map, as are rows without coordinates
+    and places left unnamed for want of room.
 
     Parameters
     ----------
     data : pandas.DataFrame
-        One row per event, with numeric ``lon`` and ``lat`` columns (degrees).
-        Rows whose ``lon`` or ``lat`` is missing are not drawn (see Returns).
+        One row per event, with numeric ``lon`` and ``lat`` columns (degrees),
+        e.g. :func:`kdwars.load_events`. Rows whose ``lon`` or ``lat`` is missing
+        are not drawn (noted on the map).
     hue : str or None, default "event_type"
-        Column that colours the points (the default works on :func:`kdwars.load_events` as it is). A side column (``side``, ``attacker``,
-        ``defender``, ``winner``, … see :data:`SIDE_COLUMNS`) gets the project's
-        side colours (:func:`kdwars.style.side_color`) unless ``palette`` is given.
-    style : str, optional
-        Column that sets the marker shape.
-    size : str, optional
-        Numeric column that sets the marker size.
+        Column that colours the markers. A side column (``winner``, ``attacker``,
+        … see :data:`SIDE_COLUMNS`) gets the project's side colours unless
+        ``palette`` is given. Missing values are shown as "not recorded".
     palette : str, list or dict, optional
         seaborn palette name, list of colours or ``{hue level: colour}``.
     ax : cartopy.mpl.geoaxes.GeoAxes, optional
         Map to draw on; by default a new :func:`base_map` of ``extent``.
     extent : sequence of 4 floats, default :data:`DEFAULT_EXTENT`
         ``(lon_min, lon_max, lat_min, lat_max)`` of a new map.
+    figsize : tuple of 2 floats, default (8.2, 6.8)
+        Size in inches of a new map's figure (the map, and under it the notes and keys).
+    places : pandas.DataFrame, optional
+        :func:`kdwars.load_places`: with ``data``'s ``place_id`` column, gives each
+        point its place name (the label) when ``label`` is None.
     label : str, optional
-        Column whose text annotates each point.
+        Column whose text names each point (the first value of a point's rows).
+        Without ``label`` or ``places`` the points are not named.
+    precision : str or None, default "place_precision"
+        Column of place precisions (see above); None, or a missing column, draws
+        every point as a located site.
     legend : bool, default True
-        Draw a legend (of hue, style and size), in the lower right corner (move
-        it with ``ax.get_legend().set_loc(...)``). A legend already on the map,
-        e.g. of :func:`plot_flows_map`, is kept.
+        Draw a legend (hue levels, marker shapes) in the lower right corner.
+    legend_title : str, optional
+        Heading of the colour keys; default the ``hue`` column's name.
     **kwargs
-        Passed on to :func:`seaborn.scatterplot` (e.g. ``s=``, ``alpha=``,
-        ``edgecolor=``).
+        Passed on to :meth:`matplotlib.axes.Axes.scatter` (e.g. ``alpha=``).
 
     Returns
     -------
     cartopy.mpl.geoaxes.GeoAxes
-        The map. All points are one matplotlib collection (``ax.collections[-1]``
-        holds one offset per drawn row). The number of rows skipped for missing
-        coordinates is stored as ``ax.kdwars_missing`` and, when not zero, noted
-        in the legend title.
+        The map, with ``ax.kdwars_points`` (a DataFrame: one row per marker
+        drawn, with ``lon``, ``lat``, ``hue``, ``count``, ``name``, ``area``),
+        ``ax.kdwars_missing`` (rows without coordinates), ``ax.kdwars_outside``
+        (``{place name: events}`` outside the frame) and ``ax.kdwars_labels``
+        (the label Text objects).
 
     Raises
     ------
     ValueError
-        If ``lon``, ``lat`` or a column named by ``hue``, ``style``, ``size`` or
-        ``label`` is not in ``data``.
+        If ``lon``, ``lat`` or a column named by ``hue`` or ``label`` is not in
+        ``data``, or ``places`` is given and ``data`` has no ``place_id``.
+    TypeError
+        If ``data`` is not a DataFrame or ``ax`` is not a cartopy GeoAxes.
 
     Examples
     --------
     >>> import pandas as pd
     >>> from kdwars.maps import plot_events_map
-    >>> df = pd.DataFrame({"lon": [68.3, 71.4], "lat": [43.3, 42.9],
-    ...                    "winner": ["kazakh", "dzungar"], "name": ["Turkistan", "Taraz"]})
+    >>> df = pd.DataFrame({"lon": [68.3, 68.3, 71.4], "lat": [43.3, 43.3, 42.9],
+    ...                    "winner": ["kazakh", "kazakh", "dzungar"], "name": ["Turkistan", "Turkistan", "Taraz"]})
     >>> ax = plot_events_map(df, hue="winner", label="name")
+    >>> ax.kdwars_points["count"].tolist()
+    [2, 1]
     """
-    import seaborn as sns
-
-    _check_columns(
-        data, {"longitude": "lon", "latitude": "lat", "hue": hue, "style": style, "size": size, "label": label},
-        "plot_events_map",
-    )
-    ax = base_map(ax=ax, extent=extent) if ax is None else ax
+    _check_columns(data, {"longitude": "lon", "latitude": "lat", "hue": hue, "label": label}, "plot_events_map")
+    if places is not None and label is None:
+        _check_columns(data, {"place": "place_id"}, "plot_events_map")
+    ax = base_map(ax=ax, extent=extent, figsize=figsize) if ax is None else ax
     if not isinstance(ax, GeoAxes):
         raise TypeError("ax must be a cartopy GeoAxes (see kdwars.maps.base_map)")
-    extent_now = ax.get_extent()
     df, n_missing = _drop_missing(data, ("lon", "lat"))
     ax.kdwars_missing = n_missing
 
-    pal = _palette(df[hue].dropna().tolist(), hue, palette) if hue is not None and len(df) else None
-    if size is None:
-        kwargs.setdefault("s", 42)
-    kwargs.setdefault("edgecolor", "white")
-    kwargs.setdefault("linewidth", 0.6)
-    kwargs.setdefault("zorder", 8)
-    if hue is None and "color" not in kwargs:
-        kwargs["color"] = "#333333"
-    previous = ax.get_legend()  # e.g. of plot_flows_map on the same map: kept
-    if len(df):
-        sns.scatterplot(
-            data=df, x="lon", y="lat", hue=hue, style=style, size=size, palette=pal,
-            hue_order=list(pal) if pal is not None else None,
-            ax=ax, transform=_PC, legend="auto" if legend else False, **kwargs,
-        )
-    else:  # nothing to draw: still one (empty) collection, as documented
-        ax.scatter([], [], transform=_PC, zorder=kwargs.get("zorder", 8))
-    ax.set_xlabel("")
-    ax.set_ylabel("")
-    ax.set_extent(extent_now, crs=ax.projection)
-
     if label is not None:
-        offset = offset_copy(_PC._as_mpl_transform(ax), fig=ax.figure, x=4, y=3, units="points")
-        for lon, lat, text in zip(df["lon"], df["lat"], df[label]):
-            if pd.isna(text) or str(text) == "":
-                continue
-            ax.text(
-                lon, lat, str(text), transform=offset, fontsize=9, color="#222222",
-                ha="left", va="bottom", path_effects=_halo(2.0), zorder=9, clip_on=True, in_layout=False,
-            )
+        df["_name"] = df[label].astype("string")
+    elif places is not None:
+        df["_name"] = df["place_id"].map(places.set_index("place_id")["name"]).astype("string")
+    else:
+        df["_name"] = pd.Series(pd.NA, index=df.index, dtype="string")
+    df["_hue"] = (df[hue].astype("string").fillna("not recorded") if hue is not None
+                  else pd.Series("events", index=df.index, dtype="string"))
+    df["_area"] = (df[precision].astype("string").isin(AREA_PRECISIONS).fillna(False).astype(bool)
+                   if precision is not None and precision in df.columns else False)
+    xy = _project(ax, df["lon"], df["lat"]) if len(df) else np.empty((0, 2))
+    inside = _in_view(ax, xy) if len(df) else np.zeros(0, bool)
+    out = df.loc[~inside]
+    ax.kdwars_outside = {str(k): int(v) for k, v in
+                         out["_name"].fillna("unnamed place").value_counts(sort=True).items()}
+    df = df.loc[inside].copy()
+    df["_x"], df["_y"] = xy[inside, 0], xy[inside, 1]
 
-    new = ax.get_legend()
-    if new is previous:
-        new = None
-    elif previous is not None:
-        ax.add_artist(previous)
-    if legend and new is not None:
-        new.set_loc("lower right")  # "best" would test every river: seconds slower; few events lie there
-        new.set_title(_legend_title(new.get_title().get_text() or None, n_missing, "events"))
-        new.get_title().set_fontsize(9)
-        for text in new.get_texts():
-            text.set_fontsize(9)
-        new.get_frame().set_alpha(0.9)
-        new.set_zorder(10)
-    elif legend and n_missing:
-        if previous is not None and ax.get_legend() is previous:
-            ax.add_artist(previous)
-        ax.legend(handles=[], title=_legend_title(None, n_missing, "events"), loc="lower right",
-                  fontsize=9, title_fontsize=9)
+    levels = list(dict.fromkeys(df["_hue"]))
+    if hue is not None and len(df):
+        known = [v for v in levels if v != "not recorded"]
+        pal = _palette(known, hue, palette) if known else {}
+        if "not recorded" in levels:
+            pal["not recorded"] = "#BBBBBB"
+    else:
+        pal = {"events": kwargs.pop("color", "#333333")}
+    order = {v: i for i, v in enumerate(pal)}
+
+    # one marker per point and hue level; markers of one point side by side
+    df["_key"] = list(zip(df["lon"].round(3), df["lat"].round(3)))
+    groups = (df.groupby(["_key", "_hue"], sort=False)
+              .agg(x=("_x", "first"), y=("_y", "first"), lon=("lon", "first"), lat=("lat", "first"),
+                   count=("_hue", "size"), name=("_name", "first"), area=("_area", "any"))
+              .reset_index())
+    groups["rank"] = groups["_hue"].map(order)
+    groups = groups.sort_values(["_key", "rank"]).reset_index(drop=True)
+    groups["diam"] = np.where(groups["count"] > 1, 12.5 + 1.6 * np.sqrt(groups["count"]), 8.0)
+
+    notes = []
+    if ax.kdwars_outside:
+        n_out = sum(ax.kdwars_outside.values())
+        notes.append(f"Outside the map, {n_out} event{'s' if n_out > 1 else ''}: {_count_list(ax.kdwars_outside)}")
+    if n_missing:
+        notes.append(f"{n_missing} event{'s' if n_missing > 1 else ''} without coordinates not shown")
+    levels_drawn = set(groups["_hue"])
+    handles = []
+    if legend and len(groups):
+        if hue is not None:
+            handles = [Line2D([], [], marker="o", linestyle="", markersize=8, markerfacecolor=c,
+                              markeredgecolor="white", label=str(k)) for k, c in pal.items() if k in levels_drawn]
+        handles.append(Line2D([], [], marker="o", linestyle="", markersize=8, markerfacecolor="#888888",
+                              markeredgecolor="white", label="located site"))
+        if groups["area"].any():
+            handles.append(Line2D([], [], marker="s", linestyle="", markersize=7.5, markerfacecolor="#888888",
+                                  markeredgecolor="#222222", label="river, region or country (not a site)"))
+        if (groups["count"] > 1).any():
+            handles.append(Line2D([], [], marker="o", linestyle="", markersize=13, markerfacecolor="#888888",
+                                  markeredgecolor="white", label="n: events at one place"))
+    named = label is not None or places is not None
+    leg = _legend_below(ax, handles, notes + ([_UNNAMED_PLACEHOLDER] if named else []),
+                        title=f"{legend_title or hue}:" if hue is not None and handles else None, ncols=4)
+    _settle(ax)
+    to_disp, to_data = ax.transData, ax.transData.inverted()
+    pt = ax.figure.dpi / 72
+    placer = _LabelPlacer(ax)
+    placer.block_texts(_water_texts(ax))
+    centres = {}
+    mxy = np.zeros((len(groups), 2))
+    for key, g in groups.groupby("_key", sort=False):
+        widths = g["diam"].to_numpy() + 1.5
+        offs = np.cumsum(widths) - widths / 2 - widths.sum() / 2
+        base = to_disp.transform((g["x"].iloc[0], g["y"].iloc[0]))
+        disp = np.column_stack([base[0] + offs * pt, np.full(len(offs), base[1])])
+        mxy[g.index.to_numpy()] = to_data.transform(disp)
+        centres[key] = (g["x"].iloc[0], g["y"].iloc[0], widths.sum() / 2, g["count"].sum(), g["name"].iloc[0],
+                        bool(g["area"].any()))
+
+    groups["mx"], groups["my"] = mxy[:, 0], mxy[:, 1]
+    kwargs.setdefault("zorder", 8)
+    for area, marker, ls in ((False, "o", "solid"), (True, "s", (0, (2, 1.2)))):
+        sel = groups[groups["area"] == area]
+        if len(sel):
+            ax.scatter(sel["mx"], sel["my"], s=sel["diam"] ** 2 * (0.8 if area else 1.0), marker=marker,
+                       c=[pal[h] for h in sel["_hue"]], edgecolors="#222222" if area else "white",
+                       linewidths=0.9 if area else 0.7, linestyles=ls, transform=ax.transData, **kwargs)
+    for mx, my, diam, count, h in zip(groups["mx"], groups["my"], groups["diam"], groups["count"], groups["_hue"]):
+        placer.block_point(mx, my, diam / 2)
+        if count > 1:
+            ax.text(mx, my, str(int(count)), ha="center", va="center", fontsize=9, fontweight="bold",
+                    color=_text_colour(pal[h]), zorder=9, in_layout=False, transform=ax.transData)
+
+    labels = []
+    for key, (x, y, half, _n, name, area) in sorted(centres.items(), key=lambda kv: (kv[1][5], -kv[1][3])):
+        if pd.isna(name) or str(name) == "":
+            continue
+        t = placer.place(x, y, str(name), half + 2.0, fontsize=9, color="#222222",
+                         style="italic" if area else "normal", path_effects=_halo(2.0))
+        if t is not None:
+            labels.append(t)
+    ax.kdwars_labels = labels
+    ax.kdwars_points = groups.rename(columns={"_hue": "hue"})[["lon", "lat", "hue", "count", "name", "area"]]
+
+    if named:
+        _fill_unnamed(leg, placer.skipped)
+    ax.kdwars_note = leg
     return ax
+
+
+def _edge_point(ax: GeoAxes, p0: np.ndarray, p1: np.ndarray, inset: float = 0.02) -> np.ndarray:
+    """Where the segment p0 -> p1 (p0 inside the view) leaves the view, a little inside it."""
+    x0, x1, y0, y1 = ax.get_extent()
+    dx, dy = x1 - x0, y1 - y0
+    lo = np.array([x0 + inset * dx, y0 + inset * dy])
+    hi = np.array([x1 - inset * dx, y1 - inset * dy])
+    d = p1 - p0
+    ts = []
+    for k in range(2):
+        if d[k] > 0:
+            ts.append((hi[k] - p0[k]) / d[k])
+        elif d[k] < 0:
+            ts.append((lo[k] - p0[k]) / d[k])
+    t = min([1.0] + [v for v in ts if v >= 0])
+    return p0 + t * d
 
 
 def plot_flows_map(
     data: pd.DataFrame,
-    ax: GeoAxes | None = None,
+    *,
     hue: str | None = None,
     label: str | None = None,
     palette: str | Sequence | Mapping | None = None,
     width: str | None = None,
     color: str = "#8b1a1a",
+    ax: GeoAxes | None = None,
     extent: Sequence[float] = DEFAULT_EXTENT,
+    figsize: tuple[float, float] = (8.2, 6.8),
     legend: bool = True,
+    legend_title: str | None = None,
     curvature: float = 0.15,
     **kwargs: Any,
 ) -> GeoAxes:
-    """Draw displacements (migrations, flights, campaigns) as arrows on a base map.
+    """Displacements (migrations, flights, campaigns) as arrows on a base map, none hidden.
+
+    A destination outside the map's frame gets an arrow that stops at the edge,
+    labelled with the destination's name and "(off map)"; a flow that starts and
+    ends at the same point (a route along the origin's own river, say) is drawn
+    as a ring around the origin. Both are counted in a note on the map. Several
+    flows to one destination (different hue levels) are drawn with different
+    bends, so that none hides another; each destination is named once, with
+    non-overlapping labels.
 
     Parameters
     ----------
     data : pandas.DataFrame
         One row per flow, with numeric ``lon0``, ``lat0`` (origin) and ``lon1``,
         ``lat1`` (destination) columns in degrees. Rows with a missing coordinate
-        are not drawn (see Returns).
-    ax : cartopy.mpl.geoaxes.GeoAxes, optional
-        Map to draw on; by default a new :func:`base_map` of ``extent``.
+        are not drawn (noted on the map).
     hue : str, optional
-        Column that colours the arrows (side columns get the side colours,
-        as in :func:`plot_events_map`).
+        Column that colours the arrows (side columns get the side colours).
     label : str, optional
-        Column whose text is written at each arrow's head (the destination).
+        Column whose text names each destination.
     palette : str, list or dict, optional
         seaborn palette name, list of colours or ``{hue level: colour}``.
     width : str, optional
         Numeric column scaling the arrows' line width (1–4.5 points).
     color : str, default "#8b1a1a"
         Arrow colour when ``hue`` is None.
+    ax : cartopy.mpl.geoaxes.GeoAxes, optional
+        Map to draw on; by default a new :func:`base_map` of ``extent``.
     extent : sequence of 4 floats, default :data:`DEFAULT_EXTENT`
         ``(lon_min, lon_max, lat_min, lat_max)`` of a new map.
+    figsize : tuple of 2 floats, default (8.2, 6.8)
+        Size in inches of a new map's figure (the map, and under it the notes and keys).
     legend : bool, default True
-        Draw a legend of the hue levels.
+        Draw a legend of the hue levels (lower left).
     curvature : float, default 0.15
-        Bend of the arrows (``connectionstyle="arc3,rad=curvature"``; 0 = straight).
+        Bend of the arrows (``connectionstyle="arc3,rad=..."``; 0 = straight).
+    legend_title : str, optional
+        Heading of the colour keys; default the ``hue`` column's name.
     **kwargs
         Passed on to :class:`matplotlib.patches.FancyArrowPatch`.
 
     Returns
     -------
     cartopy.mpl.geoaxes.GeoAxes
-        The map. The arrows are stored, one per drawn row, in ``ax.kdwars_arrows``;
-        the number of rows skipped for missing coordinates in ``ax.kdwars_missing``
-        (and, when not zero, noted in the legend title).
+        The map, with ``ax.kdwars_arrows`` (one arrow per drawn row, in row
+        order), ``ax.kdwars_missing`` (rows without coordinates),
+        ``ax.kdwars_off_frame`` (labels of destinations beyond the frame) and
+        ``ax.kdwars_same_point`` (labels of flows drawn as rings).
 
     Raises
     ------
     ValueError
         If a coordinate column or a column named by ``hue``, ``label`` or
         ``width`` is not in ``data``.
+    TypeError
+        If ``data`` is not a DataFrame or ``ax`` is not a cartopy GeoAxes.
 
     Examples
     --------
     >>> import pandas as pd
     >>> from kdwars.maps import plot_flows_map
-    >>> flight = pd.DataFrame({"lon0": [68.3], "lat0": [43.3], "lon1": [66.96],
-    ...                        "lat1": [39.65], "to": ["Samarkand"]})
+    >>> flight = pd.DataFrame({"lon0": [68.3, 68.3], "lat0": [43.3, 43.3], "lon1": [66.96, 30.0],
+    ...                        "lat1": [39.65, 60.0], "to": ["Samarkand", "Far away"]})
     >>> ax = plot_flows_map(flight, label="to")
+    >>> ax.kdwars_off_frame
+    ['Far away']
     """
     _check_columns(
         data,
@@ -850,12 +840,15 @@ def plot_flows_map(
          "destination latitude": "lat1", "hue": hue, "label": label, "width": width},
         "plot_flows_map",
     )
-    ax = base_map(ax=ax, extent=extent) if ax is None else ax
+    ax = base_map(ax=ax, extent=extent, figsize=figsize) if ax is None else ax
     if not isinstance(ax, GeoAxes):
         raise TypeError("ax must be a cartopy GeoAxes (see kdwars.maps.base_map)")
     df, n_missing = _drop_missing(data, ("lon0", "lat0", "lon1", "lat1"))
+    df = df.reset_index(drop=True)
     ax.kdwars_missing = n_missing
 
+    if palette is None and hue == "juz" and set(df[hue].dropna()) <= set(JUZ_COLORS):
+        palette = JUZ_COLORS
     pal = _palette(df[hue].dropna().tolist(), hue, palette) if hue is not None and len(df) else {}
     if width is not None and len(df):
         w = pd.to_numeric(df[width], errors="coerce").fillna(0).to_numpy(float)
@@ -864,40 +857,342 @@ def plot_flows_map(
     else:
         widths = np.full(len(df), 1.6)
 
-    p0 = ax.projection.transform_points(_PC, df["lon0"].to_numpy(float), df["lat0"].to_numpy(float))
-    p1 = ax.projection.transform_points(_PC, df["lon1"].to_numpy(float), df["lat1"].to_numpy(float))
-    arrows = []
-    for i, (_, row) in enumerate(df.iterrows()):
+    p0 = _project(ax, df["lon0"], df["lat0"]) if len(df) else np.empty((0, 2))
+    p1 = _project(ax, df["lon1"], df["lat1"]) if len(df) else np.empty((0, 2))
+    inside1 = _in_view(ax, p1) if len(df) else np.zeros(0, bool)
+    same = (np.hypot(df["lon1"] - df["lon0"], df["lat1"] - df["lat0"]) < 0.3).to_numpy() if len(df) else []
+    names = df[label].astype("string") if label is not None else pd.Series(pd.NA, index=df.index, dtype="string")
+
+    _settle(ax)
+    placer = _LabelPlacer(ax)
+    placer.block_texts(_water_texts(ax))
+    arrows, off_frame, same_point = [], [], []
+    seen_dest: dict[tuple, int] = {}
+    label_at: dict[tuple, tuple] = {}
+    for i, row in df.iterrows():
         c = pal.get(row[hue], "#7f7f7f") if hue is not None else color
-        props = dict(
-            arrowstyle="-|>", mutation_scale=8 + 2.2 * widths[i], linewidth=widths[i],
-            color=c, alpha=0.9, shrinkA=0, shrinkB=2,
-            connectionstyle=f"arc3,rad={curvature}", zorder=7,
-        )
+        name = None if pd.isna(names[i]) else str(names[i])
+        if same[i]:
+            ring = ax.scatter([p0[i, 0]], [p0[i, 1]], s=260 + 120 * len(same_point), facecolors="none",
+                              edgecolors=[c], linewidths=1.6, zorder=7, transform=ax.transData)
+            arrows.append(ring)
+            same_point.append(name or "a flow")
+            continue
+        end = p1[i] if inside1[i] else _edge_point(ax, p0[i], p1[i])
+        key = (round(float(end[0]), -3), round(float(end[1]), -3))
+        k = seen_dest.get(key, 0)
+        seen_dest[key] = k + 1
+        rad = curvature * (1 + 1.2 * k) * (-1 if k % 2 else 1)
+        props = {"arrowstyle": "-|>", "mutation_scale": 8 + 2.2 * widths[i], "linewidth": widths[i], "color": c,
+                 "alpha": 0.9, "shrinkA": 0, "shrinkB": 2, "connectionstyle": f"arc3,rad={rad}", "zorder": 7}
+        if not inside1[i]:
+            props["linestyle"] = (0, (4, 2))
         props.update(kwargs)
-        arrow = FancyArrowPatch(tuple(p0[i, :2]), tuple(p1[i, :2]), transform=ax.transData, **props)
+        arrow = FancyArrowPatch(tuple(p0[i]), tuple(end), transform=ax.transData, **props)
         ax.add_patch(arrow)
         arrows.append(arrow)
+        if not inside1[i]:
+            off_frame.append(name or "a destination")
+            name = f"{name} (off map)" if name else None
+        if name and key not in label_at:
+            label_at[key] = (end, name)
     ax.kdwars_arrows = arrows
+    ax.kdwars_off_frame = list(dict.fromkeys(off_frame))
+    ax.kdwars_same_point = list(dict.fromkeys(same_point))
 
     if len(df):
-        origins = np.unique(np.round(p0[:, :2], 1), axis=0)
-        ax.scatter(origins[:, 0], origins[:, 1], s=22, color="#333333", edgecolor="white",
-                   linewidth=0.7, zorder=8, transform=ax.transData)
+        origins = np.unique(np.round(p0, 1), axis=0)
+        ax.scatter(origins[:, 0], origins[:, 1], s=30, color="#333333", edgecolor="white",
+                   linewidth=0.8, zorder=8, transform=ax.transData)
+        for o in origins:
+            placer.block_point(o[0], o[1], 4)
+    for end, name in label_at.values():
+        placer.block_point(end[0], end[1], 3)
+    for end, name in label_at.values():
+        placer.place(end[0], end[1], name, 4.0, fontsize=9, color="#222222", path_effects=_halo(2.0))
 
-    if label is not None:
-        offset = offset_copy(_PC._as_mpl_transform(ax), fig=ax.figure, x=3, y=-2, units="points")
-        for lon, lat, text in zip(df["lon1"], df["lat1"], df[label]):
-            if pd.isna(text) or str(text) == "":
-                continue
-            ax.text(lon, lat, str(text), transform=offset, fontsize=9, color="#222222",
-                    ha="left", va="top", path_effects=_halo(2.0), zorder=9, clip_on=True, in_layout=False)
+    notes = []
+    if ax.kdwars_off_frame:
+        notes.append(f"Beyond the frame (dashed arrows end at the edge): {', '.join(ax.kdwars_off_frame)}")
+    if ax.kdwars_same_point:
+        notes.append(f"Ring at the origin: {', '.join(ax.kdwars_same_point)} (starts and ends there)")
+    if n_missing:
+        notes.append(f"{n_missing} flow{'s' if n_missing > 1 else ''} without coordinates not shown")
+    if placer.skipped:
+        notes.append(f"Not named for want of room: {', '.join(placer.skipped)}")
+    handles = [Line2D([], [], color=c, linewidth=2, label=str(k)) for k, c in pal.items()] if legend else []
+    ax.kdwars_note = _legend_below(ax, handles, notes,
+                                   title=f"{legend_title or hue}:" if hue is not None and handles else None, ncols=4)
+    return ax
 
-    if legend and (pal or n_missing):
-        previous = ax.get_legend()
-        if previous is not None:
-            ax.add_artist(previous)
-        handles = [Line2D([], [], color=c, linewidth=2, label=str(k)) for k, c in pal.items()]
-        ax.legend(handles=handles, title=_legend_title(hue, n_missing, "flows"),
-                  loc="lower left", fontsize=9, title_fontsize=9, framealpha=0.9).set_zorder(10)
+
+# --------------------------------------------------------------------------- data for the maps
+
+
+def flows_by_juz(
+    event_id: str,
+    *,
+    events: pd.DataFrame,
+    event_places: pd.DataFrame,
+    places: pd.DataFrame,
+    roles: tuple[str, ...] = ("destination", "route"),
+) -> pd.DataFrame:
+    """Arrows of a displacement event, one per place, role and jüz the sources name.
+
+    Each destination or route claim carries the jüzes its sentence names (the
+    ``juz`` field of a place claim, see ``data/raw/README.md``); a claim naming
+    two jüzes gives two rows, a claim naming none one row with jüz "not stated".
+    The arrows start at the event's primary place.
+
+    Parameters
+    ----------
+    event_id : str
+        A displacement event (an ``event_id`` of :func:`kdwars.load_events`).
+    events : pandas.DataFrame
+        :func:`kdwars.load_events` (``event_id``, ``lon``, ``lat``).
+    event_places : pandas.DataFrame
+        :func:`kdwars.load_event_places` (``event_id``, ``place_id``, ``role``,
+        ``juz``, ``source_id``).
+    places : pandas.DataFrame
+        :func:`kdwars.load_places` (``place_id``, ``name``, ``lon``, ``lat``).
+    roles : tuple of str, default ("destination", "route")
+        Place roles drawn as arrow heads.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``lon0``, ``lat0``, ``lon1``, ``lat1``, ``place_id``, ``label`` (place
+        name), ``role``, ``juz`` ("Senior Jüz", "Middle Jüz", "Junior Jüz" or
+        "not stated"), ``source_id`` (';'-joined); sorted by jüz and label.
+        Input of :func:`plot_flows_map`.
+
+    Raises
+    ------
+    ValueError
+        If ``event_id`` is not in ``events`` or has no place with one of ``roles``.
+
+    Examples
+    --------
+    >>> import kdwars
+    >>> from kdwars.maps import flows_by_juz
+    >>> f = flows_by_juz("barefooted-flight-1723", events=kdwars.load_events(),
+    ...                  event_places=kdwars.load_event_places(), places=kdwars.load_places())
+    >>> sorted(f["juz"].unique())
+    ['Junior Jüz', 'Middle Jüz', 'Senior Jüz', 'not stated']
+    """
+    _check_columns(event_places, {"event": "event_id", "place": "place_id", "role": "role", "jüz": "juz",
+                                  "source": "source_id"}, "flows_by_juz")
+    ev = events.set_index("event_id")
+    if event_id not in ev.index:
+        raise ValueError(f"flows_by_juz: unknown event_id {event_id!r}")
+    ep = event_places[(event_places["event_id"] == event_id) & event_places["role"].isin(roles)]
+    if ep.empty:
+        raise ValueError(f"flows_by_juz: event {event_id!r} has no places with roles {roles}")
+    rows = []
+    for _, r in ep.iterrows():
+        juz = r["juz"] if isinstance(r["juz"], list) else ([] if pd.isna(r["juz"]) else str(r["juz"]).split(";"))
+        for j in juz or [None]:
+            rows.append({"place_id": r["place_id"], "role": r["role"], "source_id": r["source_id"],
+                         "juz": f"{j.capitalize()} Jüz" if j else "not stated"})
+    g = (pd.DataFrame(rows).groupby(["place_id", "role", "juz"], as_index=False)
+         .agg(source_id=("source_id", lambda s: ";".join(sorted(set(s.dropna()))))))
+    pl = places.set_index("place_id")
+    origin = ev.loc[event_id]
+    g["lon0"], g["lat0"] = float(origin["lon"]), float(origin["lat"])
+    g["lon1"] = g["place_id"].map(pl["lon"]).astype(float)
+    g["lat1"] = g["place_id"].map(pl["lat"]).astype(float)
+    g["label"] = g["place_id"].map(pl["name"])
+    rank = {"Senior Jüz": 0, "Middle Jüz": 1, "Junior Jüz": 2, "not stated": 3}
+    g = g.sort_values(["juz", "label"], key=lambda s: s.map(rank) if s.name == "juz" else s).reset_index(drop=True)
+    return g[["lon0", "lat0", "lon1", "lat1", "place_id", "label", "role", "juz", "source_id"]]
+
+
+def place_claims(
+    event_ids: Sequence[str],
+    *,
+    events: pd.DataFrame,
+    event_places: pd.DataFrame,
+    places: pd.DataFrame,
+) -> pd.DataFrame:
+    """Where each source puts each event: one point per event and source.
+
+    A source's ``near`` claim locates the event where that source puts it (the
+    lake or town it is near); without one, its ``site`` claim does. The
+    dataset's own point for the event (its primary place) is a row with
+    ``source_id`` "dataset".
+
+    Parameters
+    ----------
+    event_ids : sequence of str
+        Events to locate, e.g. those whose ``disputed`` list holds "place".
+    events : pandas.DataFrame
+        :func:`kdwars.load_events` (``event_id``, ``name``, ``place_id``).
+    event_places : pandas.DataFrame
+        :func:`kdwars.load_event_places` (``event_id``, ``place_id``, ``role``,
+        ``as_written``, ``source_id``).
+    places : pandas.DataFrame
+        :func:`kdwars.load_places` (``place_id``, ``name``, ``lon``, ``lat``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``event_id``, ``event`` (name), ``source_id``, ``place_id``, ``place``
+        (name), ``role``, ``as_written``, ``lon``, ``lat``; the events in the
+        order given. Input of :func:`plot_place_claims`.
+
+    Raises
+    ------
+    ValueError
+        If an event id is not in ``events``.
+
+    Examples
+    --------
+    >>> import kdwars
+    >>> from kdwars.maps import place_claims
+    >>> c = place_claims(["battle-of-anrakai-1729"], events=kdwars.load_events(),
+    ...                  event_places=kdwars.load_event_places(), places=kdwars.load_places())
+    >>> sorted(c["place_id"])
+    ['anrakai', 'lake-alakol', 'lake-balkhash']
+    """
+    ev = events.set_index("event_id")
+    missing = [e for e in event_ids if e not in ev.index]
+    if missing:
+        raise ValueError(f"place_claims: unknown event_id(s) {missing}")
+    pl = places.set_index("place_id")
+    rows = []
+    for e in event_ids:
+        rows.append({"event_id": e, "event": ev.loc[e, "name"], "source_id": "dataset",
+                     "place_id": ev.loc[e, "place_id"], "role": "primary", "as_written": None})
+        claims = event_places[(event_places["event_id"] == e) & event_places["role"].isin(["site", "near"])]
+        for src, c in claims.groupby("source_id", sort=True):
+            pick = c[c["role"] == "near"] if (c["role"] == "near").any() else c
+            r = pick.iloc[0]
+            rows.append({"event_id": e, "event": ev.loc[e, "name"], "source_id": src, "place_id": r["place_id"],
+                         "role": r["role"], "as_written": r["as_written"]})
+    out = pd.DataFrame(rows)
+    out["place"] = out["place_id"].map(pl["name"])
+    out["lon"] = out["place_id"].map(pl["lon"]).astype(float)
+    out["lat"] = out["place_id"].map(pl["lat"]).astype(float)
+    return out[["event_id", "event", "source_id", "place_id", "place", "role", "as_written", "lon", "lat"]]
+
+
+def plot_place_claims(
+    data: pd.DataFrame,
+    *,
+    ax: GeoAxes | None = None,
+    extent: Sequence[float] = DEFAULT_EXTENT,
+    figsize: tuple[float, float] = (8.2, 6.8),
+    legend: bool = True,
+) -> GeoAxes:
+    """Where each source puts a disputed place: one marker per source, joined by a line.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        :func:`place_claims` output (``event_id``, ``event``, ``source_id``,
+        ``place``, ``role``, ``as_written``, ``lon``, ``lat``). Each source gets
+        its colour (:data:`kdwars.plotting.SOURCE_COLORS`) and a marker; the
+        dataset's own point is a grey cross. A source's point is labelled with
+        the source and what it says ("near Lake Alakol"); points outside the
+        frame are listed in a note.
+    ax : cartopy.mpl.geoaxes.GeoAxes, optional
+        Map to draw on; by default a new :func:`base_map` of ``extent``.
+    extent : sequence of 4 floats, default :data:`DEFAULT_EXTENT`
+        ``(lon_min, lon_max, lat_min, lat_max)`` of a new map.
+    figsize : tuple of 2 floats, default (8.2, 6.8)
+        Size in inches of a new map's figure (the map, and under it the notes and keys).
+    legend : bool, default True
+        Draw a legend of the sources.
+
+    Returns
+    -------
+    cartopy.mpl.geoaxes.GeoAxes
+        The map; ``ax.kdwars_lines`` holds one line per event joining its points.
+
+    Raises
+    ------
+    ValueError
+        If a needed column is missing.
+    TypeError
+        If ``data`` is not a DataFrame or ``ax`` is not a cartopy GeoAxes.
+
+    Examples
+    --------
+    >>> import kdwars
+    >>> from kdwars.maps import place_claims, plot_place_claims
+    >>> c = place_claims(["battle-of-anrakai-1729"], events=kdwars.load_events(),
+    ...                  event_places=kdwars.load_event_places(), places=kdwars.load_places())
+    >>> ax = plot_place_claims(c, extent=(70, 86, 42, 49))
+    """
+    from kdwars.plotting import SOURCE_COLORS, SOURCE_LABELS
+
+    for col in ("event_id", "event", "source_id", "place", "role", "as_written", "lon", "lat"):
+        _check_columns(data, {col: col}, "plot_place_claims")
+    ax = base_map(ax=ax, extent=extent, figsize=figsize) if ax is None else ax
+    if not isinstance(ax, GeoAxes):
+        raise TypeError("ax must be a cartopy GeoAxes (see kdwars.maps.base_map)")
+    df, n_missing = _drop_missing(data, ("lon", "lat"))
+    df = df.reset_index(drop=True)
+    xy = _project(ax, df["lon"], df["lat"]) if len(df) else np.empty((0, 2))
+    inside = _in_view(ax, xy) if len(df) else np.zeros(0, bool)
+    _settle(ax)
+    placer = _LabelPlacer(ax)
+    placer.block_texts(_water_texts(ax))
+    markers = ["o", "s", "D", "^", "v", "P"]
+    src_marker = {s: markers[i % len(markers)] for i, s in
+                  enumerate(sorted(set(df["source_id"]) - {"dataset"}))}
+    lines = []
+    for e, g in df.groupby("event_id", sort=False):
+        src = g.loc[inside[g.index] & (g["source_id"] != "dataset")]
+        line_pts = xy[src.index]
+        if len(line_pts) > 1:
+            (ln,) = ax.plot(line_pts[:, 0], line_pts[:, 1], color="#333333", linewidth=1.3, linestyle=(0, (4, 2)),
+                            zorder=7, transform=ax.transData)
+            lines.append(ln)
+            disp = ax.transData.transform(line_pts)  # keep the labels off the line
+            steps = max(2, int(np.hypot(*(disp[-1] - disp[0])) // 12))
+            for t in np.linspace(0, 1, steps):
+                px, py = disp[0] + t * (disp[-1] - disp[0])
+                placer._take(px - 3, py - 3, px + 3, py + 3)
+        for i in g.index[inside[g.index]]:
+            r = df.loc[i]
+            if r["source_id"] == "dataset":
+                ax.scatter([xy[i, 0]], [xy[i, 1]], marker="X", s=70, color="#555555", edgecolor="white",
+                           linewidth=0.6, zorder=8, transform=ax.transData)
+            else:
+                ax.scatter([xy[i, 0]], [xy[i, 1]], marker=src_marker[r["source_id"]], s=80,
+                           color=SOURCE_COLORS.get(r["source_id"], "#444444"), edgecolor="white",
+                           linewidth=0.8, zorder=9, transform=ax.transData)
+            placer.block_point(xy[i, 0], xy[i, 1], 5)
+        for i in g.index[inside[g.index]]:
+            r = df.loc[i]
+            if r["source_id"] == "dataset":
+                text = f"{r['event']}: the dataset's point\n({r['place']}, {r['role']} place)"
+            else:
+                said = r["as_written"] if isinstance(r["as_written"], str) and r["as_written"] else r["place"]
+                said = said if r["role"] != "near" or said != r["place"] else f"near {said}"
+                text = f"{SOURCE_LABELS.get(r['source_id'], r['source_id'])}:\n{said}"
+            placer.place(xy[i, 0], xy[i, 1], text, 6.0, fontsize=9, color="#222222", path_effects=_halo(2.0))
+    ax.kdwars_lines = lines
+    outside = df.loc[~inside]
+    notes = []
+    if len(outside):
+        notes.append("Outside the map: " + ", ".join(f"{r['event']} ({r['source_id']}: {r['place']})"
+                                                     for _, r in outside.iterrows()))
+    if n_missing:
+        notes.append(f"{n_missing} claim{'s' if n_missing > 1 else ''} without coordinates not shown")
+    if placer.skipped:
+        notes.append(f"Not named for want of room: {len(placer.skipped)} label(s)")
+    handles = []
+    if legend and len(src_marker):
+        handles = [Line2D([], [], marker=m, linestyle="", markersize=8, markeredgecolor="white",
+                          markerfacecolor=SOURCE_COLORS.get(s, "#444444"), label=SOURCE_LABELS.get(s, s))
+                   for s, m in src_marker.items()]
+        if (df["source_id"] == "dataset").any():
+            handles.append(Line2D([], [], marker="X", linestyle="", markersize=8, markerfacecolor="#555555",
+                                  markeredgecolor="white", label="the dataset's point"))
+        handles.append(Line2D([], [], color="#333333", linestyle=(0, (4, 2)), label="joins one event's places"))
+    ax.kdwars_note = _legend_below(ax, handles, notes, title="where each source puts it (a 'near' claim: at the "
+                                   "place named):" if handles else None,
+                                   ncols=4)
     return ax

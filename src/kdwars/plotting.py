@@ -1184,16 +1184,25 @@ def plot_totals(data: pd.DataFrame, *, phase_col: str = "period", labels: dict |
 # --------------------------------------------------------------------------- regions
 
 
-def plot_city_control(control: pd.DataFrame, names: dict | None = None, ax: Axes | None = None) -> Axes:
-    """Who held each city year by year: one row per city, spans coloured by holder.
+def plot_city_control(control: pd.DataFrame, *, names: dict | None = None, ax: Axes | None = None) -> Axes:
+    """Who held each city and on what evidence: one row per city, spans coloured by holder.
+
+    A span's fill says who held the city; its look says how we know it:
+    solid for a **recorded** year (a capture, a failed siege or a control
+    statement in that year), a pale fill with a coloured outline for an
+    **inferred** run (between two agreeing records at most
+    :data:`kdwars.analysis.CONTROL_MAX_GAP` years apart), and nothing but a
+    light dotted band for **unknown** years, so that no holder is carried
+    across years the sources are silent about. Dzungar spans are hatched (for
+    greyscale); a held-by-no-one span (``none``) is white with a black outline;
+    ``disputed`` is black.
 
     Parameters
     ----------
     control : pandas.DataFrame
-        Output of :func:`kdwars.analysis.city_control` (needs ``place_id``,
-        ``year``, ``holder`` and ``event_id``; a tick marks each year where
-        ``event_id`` changes). Cities in order of first appearance; Dzungar spans
-        are hatched.
+        Output of :func:`kdwars.analysis.city_control`, by interval (``place_id``,
+        ``start``, ``end``, ``holder``, ``basis``) or by year (``place_id``,
+        ``year``, ``holder``, ``basis``). Cities in order of first appearance.
     names : dict, optional
         ``{place_id: label}`` for the tick labels; ids not in it are shown as they are.
     ax : matplotlib.axes.Axes, optional
@@ -1202,42 +1211,67 @@ def plot_city_control(control: pd.DataFrame, names: dict | None = None, ax: Axes
     Returns
     -------
     matplotlib.axes.Axes
-        The Axes drawn on.
+        The Axes drawn on (one bar per span, in ``ax.patches``).
 
     Raises
     ------
     ValueError
-        If ``control`` lacks ``place_id``, ``year`` or ``holder``.
+        If ``control`` lacks ``place_id``, ``holder`` or ``basis``, or has neither
+        ``start``/``end`` nor ``year``.
 
     Examples
     --------
     >>> import kdwars
     >>> from kdwars import analysis as A
-    >>> control = A.city_control(kdwars.load_events(), kdwars.load_event_places(), ["turkestan", "sayram"])
+    >>> control = A.city_control(kdwars.load_events(), kdwars.load_event_places(), ["turkistan", "sayram"])
     >>> ax = kdwars.plot_city_control(control)  # doctest: +SKIP
     """
-    _need(control, ["place_id", "year", "holder"], "plot_city_control")
+    _need(control, ["place_id", "holder", "basis"], "plot_city_control")
+    if "start" not in control.columns:
+        _need(control, ["year"], "plot_city_control")
+        control = control.assign(start=control["year"], end=control["year"])
+    _need(control, ["start", "end"], "plot_city_control")
     cities = list(dict.fromkeys(control["place_id"]))
-    ax = _ax(ax, (8.3, 0.6 * len(cities) + 1.5))
+    ax = _ax(ax, (8.2, 0.62 * len(cities) + 1.9))
+    seen: dict[tuple[str, str], bool] = {}
     for i, city in enumerate(cities):
-        c = control[control["place_id"] == city].sort_values("year")
-        runs = (c["holder"] != c["holder"].shift()).cumsum()
-        for _, g in c.groupby(runs):
-            holder = g["holder"].iloc[0]
-            y0, y1 = g["year"].min(), g["year"].max() + 1
-            ax.barh(i, y1 - y0, left=y0, height=0.65, color=OUTCOME_COLORS.get(holder, "#DDDDDD"),
-                    edgecolor="white", linewidth=0.5, hatch="//" if holder == "dzungar" else None)
-        changes = c[c["event_id"].ne(c["event_id"].shift()) & c["event_id"].notna()]
-        ax.scatter(changes["year"], [i] * len(changes), marker="|", color="black", s=120, zorder=3)
+        c = control[control["place_id"] == city].sort_values("start")
+        for _, r in c.iterrows():
+            y0, w = int(r["start"]), int(r["end"]) - int(r["start"]) + 1
+            holder, basis = str(r["holder"]), str(r["basis"])
+            if basis == "unknown":
+                ax.barh(i, w, left=y0, height=0.3, color="#F2F2F2", edgecolor="#BBBBBB", linewidth=0.6,
+                        linestyle=":")
+                seen[("unknown", "unknown")] = True
+                continue
+            colour = "#FFFFFF" if holder == "none" else OUTCOME_COLORS.get(holder, side_color(holder))
+            hatch = "//" if holder == "dzungar" else None
+            if basis == "recorded":
+                ax.barh(i, w, left=y0, height=0.7, color=colour, hatch=hatch,
+                        edgecolor="black" if holder == "none" else "white", linewidth=0.8)
+            else:  # inferred: pale fill, outlined
+                ax.barh(i, w, left=y0, height=0.7, color=mpl.colors.to_rgba(colour, 0.3), hatch=hatch,
+                        edgecolor=colour if holder != "none" else "black", linewidth=1.2)
+            seen[(holder, basis)] = True
     ax.set_yticks(range(len(cities)), [names.get(c, c) if names else c for c in cities])
     ax.invert_yaxis()
-    ax.set_xlabel("Year (ticks: a recorded capture or siege)")
+    ax.set_xlabel("Year")
     ax.grid(axis="y", visible=False)
-    holders = [h for h in ("kazakh", "dzungar", "bukhara", "khoshut", "disputed", "unknown") if h in set(control["holder"])]
-    ax.legend(handles=[Patch(facecolor=OUTCOME_COLORS.get(h, "#DDDDDD"), hatch="//" if h == "dzungar" else None,
-                             edgecolor="white", label={"unknown": "no record yet", "disputed": "sources disagree"}.get(h, h))
-                       for h in holders],
-              loc="upper left", bbox_to_anchor=(1.01, 1), title="held by")
+    order = ["kazakh", "dzungar", "none", "disputed"]
+    holders = [h for h in order if any(k[0] == h for k in seen)] + sorted(
+        {k[0] for k in seen} - set(order) - {"unknown"})
+    label = {"none": "no one (a witness says)", "disputed": "sources disagree"}
+    handles = []
+    for h in holders:
+        colour = "#FFFFFF" if h == "none" else OUTCOME_COLORS.get(h, side_color(h))
+        handles.append(Patch(facecolor=colour, hatch="//" if h == "dzungar" else None,
+                             edgecolor="black" if h == "none" else "white", label=label.get(h, h)))
+    if any(k[1] == "inferred" for k in seen):
+        handles.append(Patch(facecolor=mpl.colors.to_rgba("#777777", 0.3), edgecolor="#777777", linewidth=1.2,
+                             label="inferred between\nagreeing records"))
+    if ("unknown", "unknown") in seen:
+        handles.append(Patch(facecolor="#F2F2F2", edgecolor="#BBBBBB", linestyle=":", label="unknown"))
+    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1), title="held by (solid: recorded)")
     return ax
 
 

@@ -19,6 +19,7 @@ from .vocab import (  # noqa: F401 - re-exported for existing callers
     DISPUTE_ASPECTS,
     EVENT_TYPES,
     FATES,
+    JUZES,
     KINDS,
     MEASURES,
     MILITARY_TYPES,
@@ -80,9 +81,33 @@ class OutcomeClaim(Cite):
 
 
 class PlaceClaim(Cite):
+    """A place the sources tie to an event, in a role.
+
+    ``holder`` (a side, or ``none``) is allowed only on a ``held`` claim: who the
+    sentence says held (controlled) the place at the time of the event. ``juz``
+    lists the jüzes the sentence names for the place (e.g. where each jüz fled);
+    empty when the sentence names none.
+    """
+
     place: str = Field(min_length=1)
     role: Literal[PLACE_ROLES] = "site"  # type: ignore[valid-type]
     as_written: str | None = None
+    holder: Literal[SIDES] | None = None  # type: ignore[valid-type]
+    juz: list[Literal[JUZES]] = []  # type: ignore[valid-type]
+
+    @field_validator("holder")
+    @classmethod
+    def _held_only(cls, v, info):
+        if v is not None and info.data.get("role") != "held":
+            raise ValueError(f"holder is allowed only with role 'held' (role is {info.data.get('role')!r})")
+        return v
+
+    @field_validator("juz")
+    @classmethod
+    def _no_repeat(cls, v):
+        if len(set(v)) != len(v):
+            raise ValueError(f"juz lists a jüz twice: {v}")
+        return v
 
 
 class FigureClaim(Cite):

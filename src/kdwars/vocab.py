@@ -16,6 +16,8 @@ SIDES: tuple[str, ...] = (
     "kalmyk", "kyrgyz", "uzbek", "kokand", "khiva", "yarkent", "altan-khanate",
     "bashkir", "karakalpak", "tibet", "both", "none",
 )
+#: The three Kazakh jüzes (hordes), as place claims name them (``places[].juz``).
+JUZES: tuple[str, ...] = ("senior", "middle", "junior")
 #: What an outcome claim may name as winner.
 WINNERS: tuple[str, ...] = SIDES + ("inconclusive",)
 #: ``events.winner``: a winner, or what the build says when sources differ or are silent.
@@ -74,6 +76,16 @@ REGIONS: tuple[str, ...] = (
     "dzungaria", "tian-shan", "tarim", "mongolia", "siberia", "volga", "tibet", "china", "pamir",
     "european-russia", "khorasan",
 )
+#: Names of the regions for charts and tables (never the slugs).
+REGION_LABELS: dict[str, str] = {
+    "jetisu": "Jetisu", "chu-talas": "Chu–Talas", "syr-darya": "Syr Darya", "tashkent-oasis": "Tashkent oasis",
+    "fergana": "Fergana", "transoxiana": "Transoxiana", "khwarezm": "Khwarezm",
+    "central-kazakhstan": "Central Kazakhstan", "northern-kazakhstan": "Northern Kazakhstan",
+    "western-kazakhstan": "Western Kazakhstan", "irtysh-altai": "Irtysh–Altai", "dzungaria": "Dzungaria",
+    "tian-shan": "Tian Shan", "tarim": "Tarim basin", "mongolia": "Mongolia", "siberia": "Siberia",
+    "volga": "Volga", "tibet": "Tibet", "china": "China", "pamir": "Pamir", "european-russia": "European Russia",
+    "khorasan": "Khorasan",
+}
 #: Participant roles (event × person).
 ROLES: tuple[str, ...] = (
     "commander", "co-commander", "ruler", "envoy", "captive", "killed", "ally", "claimant",
