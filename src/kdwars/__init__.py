@@ -38,7 +38,9 @@ from .data import (
 from .parse import parse_date, parse_figure
 from .reconcile import reconcile
 
-__version__ = "0.1.0"
+#: The one version of the package, the data package (``datapackage.json``), CITATION.cff
+#: and ``kdwars --version``; pyproject.toml reads it (tests/test_install.py checks they agree).
+__version__ = "0.2.0"
 
 # Lazily imported submodules and functions (keep `import kdwars` free of matplotlib).
 _LAZY = {
@@ -80,5 +82,5 @@ __all__ = [
     "load_phases", "load_sources", "load_event_dates", "load_event_outcomes",
     "load_event_places", "load_person_claims", "load_coverage", "resolve_person",
     "resolve_place", "reconcile", "parse_figure", "parse_date", "data_dir",
-    "UnknownNameError",
+    "UnknownNameError", "__version__",
 ]

@@ -6,7 +6,11 @@ import argparse
 import sys
 from pathlib import Path
 
-from . import _paths
+from . import __version__, _paths
+
+
+#: Modules that only the raw-data build needs (the 'build' extra in pyproject.toml).
+_BUILD_EXTRA = {"yaml", "pydantic", "pydantic_core"}
 
 
 def _default_raw() -> Path:
@@ -26,6 +30,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="kdwars", description="Build and check the Kazakh–Dzungar Wars tables."
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
     b = sub.add_parser("build", help="validate data/raw and write data/processed")
     b.add_argument("--raw", type=Path, default=None, help="raw records directory (default: data/raw)")
@@ -34,8 +39,15 @@ def main(argv: list[str] | None = None) -> int:
     v.add_argument("--raw", type=Path, default=None, help="raw records directory (default: data/raw)")
     args = parser.parse_args(argv)
 
-    from .build import build, validate
-    from .raw import RawDataError
+    try:
+        from .build import build, validate
+        from .raw import RawDataError
+    except ModuleNotFoundError as exc:  # a core install (pandas only) lacks PyYAML and pydantic
+        if (exc.name or "").split(".")[0] not in _BUILD_EXTRA:
+            raise
+        print(f"kdwars {args.command}: the raw-data build needs the 'build' extra "
+              f"(module {exc.name!r} is not installed): pip install 'kdwars[build]'", file=sys.stderr)
+        return 2
 
     raw = args.raw or _default_raw()
     if not raw.is_dir():

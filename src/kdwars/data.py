@@ -17,7 +17,7 @@ import pandas as pd
 from . import _paths
 from .datapackage import columns, dtypes
 from .parse import DATE_PRECISIONS, QUALITATIVE_LEVELS
-from .raw import name_key
+from .names import name_key
 
 __all__ = [
     "load_events", "load_casualties", "load_commanders", "load_people", "load_places",

@@ -158,6 +158,8 @@ def conform(table: str, df: pd.DataFrame) -> pd.DataFrame:
 
 def describe(tables: dict[str, pd.DataFrame] | None = None) -> dict[str, Any]:
     """The Frictionless Data Package descriptor for the processed tables."""
+    from . import __version__  # here, not at the top: kdwars/__init__ imports this module
+
     resources = []
     for name, (desc, pk, fields, fks) in TABLE_SPECS.items():
         schema: dict[str, Any] = {
@@ -180,6 +182,7 @@ def describe(tables: dict[str, pd.DataFrame] | None = None) -> dict[str, Any]:
         "profile": "tabular-data-package",
         "name": "kazakh-dzungar-wars",
         "title": "Kazakh–Dzungar Wars (1635–1758): events, figures, commanders and places, claim by claim",
+        "version": __version__,
         "licenses": [{"name": "CC-BY-SA-4.0", "path": "https://creativecommons.org/licenses/by-sa/4.0/",
                       "title": "Creative Commons Attribution Share-Alike 4.0"}],
         "sources": [{"title": "Encyclopedia articles on the Kazakh–Dzungar Wars (five versions; see sources.csv)"}],

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import difflib
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
+
+from .names import _QUOTES, name_key  # noqa: F401 - re-exported (moved to names.py)
 
 LINE = "__line__"
 #: Every raw file ends with YAML's document end marker, so that a truncated file is caught.
@@ -179,23 +180,6 @@ def format_loc(loc: tuple) -> str:
 
 
 # --------------------------------------------------------------------------- names
-
-
-_QUOTES = dict.fromkeys(map(ord, "ʻʼ’‘`´′"), "'")
-
-
-def name_key(name: str) -> str:
-    """Normalised key for matching spellings: no accents, case, brackets or hyphens.
-
-    ``"Yalangtoʻsh Bakhodir"`` and ``"yalangto'sh bakhodir"`` share a key, as do
-    ``"Lobsangsür"`` and ``"Lobsangsur"``, ``"Lama-Dorji"`` and ``"Lama Dorji"``.
-    """
-    text = unicodedata.normalize("NFKD", str(name)).translate(_QUOTES)
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    text = text.casefold()
-    text = re.sub(r"[()\[\]{}.,;:!?\"«»]", " ", text)
-    text = re.sub(r"[-_/\u2013\u2014]", " ", text)
-    return re.sub(r"\s+", " ", text).strip()
 
 
 @dataclass
