@@ -2,10 +2,13 @@
 
 Usage: python scripts/run_notebooks.py notebooks/01-*.ipynb ...
 
-Each notebook runs with its own directory as working directory, kernel
-``python3``, and MPLBACKEND removed from the environment (with MPLBACKEND=Agg an
-executed notebook silently loses its figures). Volatile metadata (per-cell
-execution timestamps, widget state) is stripped so that diffs stay reviewable.
+Each notebook runs with its own directory as working directory, in the kernel
+``kdwars`` ("Python 3 (kdwars)") that ``make install`` registers in the virtual
+environment, and with MPLBACKEND removed from the environment (with MPLBACKEND=Agg an
+executed notebook silently loses its figures). The saved notebook names that same
+kernelspec, so that opening it in ``make lab`` changes nothing. Volatile metadata
+(per-cell execution timestamps, widget state, the Python version) is stripped so
+that diffs stay reviewable and the file does not depend on the machine.
 """
 
 from __future__ import annotations
@@ -16,15 +19,21 @@ import time
 from pathlib import Path
 
 import nbformat
+from jupyter_client.kernelspec import NoSuchKernel
 from nbclient import NotebookClient
 
 TIMEOUT = 600
+#: The kernel every notebook is executed in and saved with; the Makefile installs it
+#: (``ipykernel install --sys-prefix --name kdwars --display-name "Python 3 (kdwars)"``).
+KERNEL_NAME = "kdwars"
+KERNEL_DISPLAY_NAME = "Python 3 (kdwars)"
+KERNELSPEC = {"display_name": KERNEL_DISPLAY_NAME, "language": "python", "name": KERNEL_NAME}
 
 
 def clean(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     """Strip volatile metadata from an executed notebook."""
     nb.metadata.pop("widgets", None)
-    nb.metadata["kernelspec"] = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
+    nb.metadata["kernelspec"] = dict(KERNELSPEC)
     li = nb.metadata.get("language_info", {})
     nb.metadata["language_info"] = {k: li[k] for k in ("name", "pygments_lexer", "file_extension", "mimetype") if k in li}
     for cell in nb.cells:
@@ -35,19 +44,24 @@ def clean(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
 
 
 def execute(path: Path, out: Path | None = None) -> nbformat.NotebookNode:
-    """Execute ``path`` in a fresh ``python3`` kernel; write to ``out`` (default: in place)."""
+    """Execute ``path`` in a fresh ``kdwars`` kernel; write to ``out`` (default: in place)."""
     os.environ.pop("MPLBACKEND", None)
     nb = nbformat.read(path, as_version=4)
     client = NotebookClient(
         nb,
         timeout=TIMEOUT,
-        kernel_name="python3",
+        kernel_name=KERNEL_NAME,
         resources={"metadata": {"path": str(path.parent.resolve())}},
         record_timing=False,
         # the kernel's own log (e.g. a notice about its local TCP transport) is noise here
         extra_arguments=["--IPKernelApp.log_level=ERROR"],
     )
-    client.execute()
+    try:
+        client.execute()
+    except NoSuchKernel:
+        raise SystemExit(f"no Jupyter kernel {KERNEL_NAME!r}: run `make install` (it registers the "
+                         f"kernel in .venv), or: python -m ipykernel install --sys-prefix "
+                         f"--name {KERNEL_NAME} --display-name '{KERNEL_DISPLAY_NAME}'") from None
     nb = clean(nb)
     nbformat.validate(nb)
     target = out or path

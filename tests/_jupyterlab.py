@@ -25,6 +25,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 CHROMIUM = Path("/usr/bin/chromium")
+#: How to get it (Debian's package; Playwright drives it, nothing is downloaded).
+CHROMIUM_INSTALL = "apt-get update && apt-get install -y chromium"
+#: Start of the skip reason when Chromium or Playwright is missing (conftest prints a banner).
+BROWSER_SKIP_MARK = "BROWSER TESTS SKIPPED"
+#: The kernel the notebooks are executed and saved with (scripts/run_notebooks.py, Makefile).
+KERNEL_NAME = "kdwars"
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -141,7 +147,7 @@ def _private_env(home: Path) -> dict[str, str]:
     for name, path in dirs.items():
         path.mkdir(parents=True, exist_ok=True)
         env[name] = str(path)
-    # The venv's kernelspec "python3" (installed with --sys-prefix) lives here;
+    # The venv's kernelspec "kdwars" (installed with --sys-prefix) lives here;
     # JUPYTER_DATA_DIR now points elsewhere, so name it explicitly.
     venv_share = str(Path(sys.prefix) / "share" / "jupyter")
     env["JUPYTER_PATH"] = os.pathsep.join([venv_share, *filter(None, [os.environ.get("JUPYTER_PATH")])])

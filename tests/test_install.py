@@ -151,7 +151,7 @@ def wheel(tmp_path_factory) -> Path:
     """The wheel, built in an isolated environment as users get it."""
     dist = tmp_path_factory.mktemp("dist")
     subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q",
-                    "-w", str(dist), str(REPO)], check=True, cwd=dist)
+                    "-w", str(dist), str(REPO)], check=True, cwd=dist, env=_clean_env())
     return next(dist.glob("kdwars-*.whl"))
 
 
@@ -164,7 +164,7 @@ def _fresh_venv(path: Path) -> Path:
 def test_wheel_installs_and_loads_the_same_tables(wheel, tmp_path):
     env_dir = tmp_path / "fresh"
     py = _fresh_venv(env_dir)
-    subprocess.run([str(py), "-m", "pip", "install", "-q", str(wheel)], check=True, cwd=tmp_path)
+    subprocess.run([str(py), "-m", "pip", "install", "-q", str(wheel)], check=True, cwd=tmp_path, env=_clean_env())
     out = tmp_path / "pickles"
     out.mkdir()
     code = (
@@ -175,8 +175,9 @@ def test_wheel_installs_and_loads_the_same_tables(wheel, tmp_path):
         "    getattr(kdwars, name)().to_pickle(out / (name + '.pkl'))\n"
         "print(kdwars.resolve_person('Abilqaiyr'), kdwars.data_dir())\n"
     )
-    res = subprocess.run([str(py), "-c", code, str(out)], check=True, cwd=tmp_path, env=_clean_env(),
+    res = subprocess.run([str(py), "-c", code, str(out)], cwd=tmp_path, env=_clean_env(),
                          capture_output=True, text=True)
+    assert res.returncode == 0, res.stderr
     assert "_data" in res.stdout
     for name in LOADERS:
         installed = pd.read_pickle(out / f"{name}.pkl")
@@ -197,8 +198,8 @@ def test_core_wheel_works_with_pandas_alone(wheel, tmp_path):
     env_dir = tmp_path / "core"
     py = _fresh_venv(env_dir)
     pip = [str(py), "-m", "pip", "install", "-q", "--disable-pip-version-check"]
-    subprocess.run([*pip, "--no-deps", str(wheel)], check=True, cwd=tmp_path)
-    subprocess.run([*pip, "pandas"], check=True, cwd=tmp_path)
+    subprocess.run([*pip, "--no-deps", str(wheel)], check=True, cwd=tmp_path, env=_clean_env())
+    subprocess.run([*pip, "pandas"], check=True, cwd=tmp_path, env=_clean_env())
 
     probe = ("import importlib.util, importlib.metadata as m, json, pathlib, kdwars\n"
              f"print(json.dumps({{'importable': [n for n in {HEAVY!r} if importlib.util.find_spec(n)],\n"

@@ -59,7 +59,7 @@ def test_committed_notebook_is_clean(path):
     assert len(raw) < MAX_BYTES, f"{path.name} is {len(raw):,} bytes"
     nb = nbformat.read(path, as_version=4)
     nbformat.validate(nb)
-    assert nb.metadata["kernelspec"]["name"] == "python3"
+    assert nb.metadata["kernelspec"] == run_notebooks.KERNELSPEC, "not the kernel `make` installs"
     code = [c for c in nb.cells if c.cell_type == "code" and c.source.strip()]
     assert [c.execution_count for c in code] == list(range(1, len(code) + 1)), "not run top to bottom once"
     images = 0
