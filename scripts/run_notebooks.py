@@ -30,16 +30,34 @@ KERNEL_DISPLAY_NAME = "Python 3 (kdwars)"
 KERNELSPEC = {"display_name": KERNEL_DISPLAY_NAME, "language": "python", "name": KERNEL_NAME}
 
 
+#: The keys of ``language_info`` that do not depend on the machine. A kernel reports more
+#: (the Python version, codemirror_mode, nbconvert_exporter); JupyterLab writes them on
+#: save unless its pre-save hook (scripts/jupyter_lab_config.py, used by `make lab`)
+#: removes them again with :func:`strip_volatile`.
+LANGUAGE_INFO_KEYS = ("name", "pygments_lexer", "file_extension", "mimetype")
+
+
+def strip_volatile(nb: dict) -> dict:
+    """Drop what depends on the machine or the moment: widget state, per-cell timing,
+    and every ``language_info`` key but :data:`LANGUAGE_INFO_KEYS` (in place; returned).
+
+    Works on a notebook node or on the plain dict that Jupyter's contents API saves.
+    """
+    meta = nb.setdefault("metadata", {})
+    meta.pop("widgets", None)
+    li = meta.get("language_info") or {}
+    meta["language_info"] = {k: li[k] for k in LANGUAGE_INFO_KEYS if k in li}
+    for cell in nb.get("cells", []):
+        cell_meta = cell.get("metadata", {})
+        for key in ("execution", "ExecuteTime", "collapsed"):
+            cell_meta.pop(key, None)
+    return nb
+
+
 def clean(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """Strip volatile metadata from an executed notebook."""
-    nb.metadata.pop("widgets", None)
+    """Strip volatile metadata from an executed notebook and name the kernel it ran in."""
+    strip_volatile(nb)
     nb.metadata["kernelspec"] = dict(KERNELSPEC)
-    li = nb.metadata.get("language_info", {})
-    nb.metadata["language_info"] = {k: li[k] for k in ("name", "pygments_lexer", "file_extension", "mimetype") if k in li}
-    for cell in nb.cells:
-        cell.metadata.pop("execution", None)
-        cell.metadata.pop("ExecuteTime", None)
-        cell.metadata.pop("collapsed", None)
     return nb
 
 

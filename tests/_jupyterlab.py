@@ -31,6 +31,9 @@ CHROMIUM_INSTALL = "apt-get update && apt-get install -y chromium"
 BROWSER_SKIP_MARK = "BROWSER TESTS SKIPPED"
 #: The kernel the notebooks are executed and saved with (scripts/run_notebooks.py, Makefile).
 KERNEL_NAME = "kdwars"
+#: The configuration `make lab` starts JupyterLab with (a pre-save hook that keeps
+#: notebooks' metadata machine-independent); the test server uses the same.
+LAB_CONFIG = Path(__file__).resolve().parents[1] / "scripts" / "jupyter_lab_config.py"
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -185,6 +188,7 @@ def start_lab(root_dir: Path, home: Path, timeout: float = 60) -> LabServer:
         sys.executable, "-m", "jupyterlab",
         "--no-browser",
         "--allow-root",
+        f"--config={LAB_CONFIG}",
         "--ServerApp.ip=127.0.0.1",
         f"--ServerApp.port={port}",
         "--ServerApp.port_retries=0",

@@ -290,7 +290,8 @@ def test_opening_and_saving_leaves_the_notebook_unchanged(path, request):
         state = page.evaluate(lab.JS_STATE)
         assert state["kernel"] and state["kernel"]["name"] == lab.KERNEL_NAME, f"kernel: {state['kernel']}"
         assert not state["dialogs"], f"a dialog is open over {path.name}: {state['dialogs']}"
-        _menu(page, "File", "Save Notebook")
+        page.locator(".lm-MenuBar").get_by_role("menuitem", name="File", exact=True).click()
+        page.locator('.lm-Menu li[data-command="docmanager:save"]').click()  # File > Save Notebook
         deadline = time.monotonic() + 30
         while server.api("GET", f"api/contents/{rel}?content=0")["last_modified"] == before:
             assert time.monotonic() < deadline, f"{path.name}: JupyterLab did not save within 30 s"
