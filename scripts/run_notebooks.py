@@ -1,6 +1,11 @@
 """Execute notebooks top to bottom in a fresh kernel and save them with outputs.
 
-Usage: python scripts/run_notebooks.py notebooks/01-*.ipynb ...
+Usage: python scripts/run_notebooks.py [--stamps DIR] notebooks/01-*.ipynb ...
+
+With ``--stamps DIR`` (what `make` passes) a notebook is executed only when it or
+its inputs (data/processed, the map extract, src/kdwars, this script, pyproject.toml)
+changed since its last execution: the stamp file holds a hash of all of them, taken
+after execution, since the notebook is both input and output.
 
 Each notebook runs with its own directory as working directory, in the kernel
 ``kdwars`` ("Python 3 (kdwars)") that ``make install`` registers in the virtual
@@ -13,6 +18,8 @@ that diffs stay reviewable and the file does not depend on the machine.
 
 from __future__ import annotations
 
+import argparse
+import hashlib
 import os
 import sys
 import time
@@ -89,16 +96,75 @@ def execute(path: Path, out: Path | None = None) -> nbformat.NotebookNode:
     return nb
 
 
-def main(paths: list[str]) -> int:
-    if not paths:
+# ---------------------------------------------------------------- stamps: execute only what changed
+
+REPO = Path(__file__).resolve().parents[1]
+#: Besides the notebook itself, what its outputs depend on (relative to the repository).
+INPUT_GLOBS = (
+    "data/processed/*",
+    "data/external/geo/*",
+    "src/kdwars/*.py",
+    "scripts/run_notebooks.py",
+    "pyproject.toml",
+)
+
+
+def inputs_digest(repo: Path = REPO) -> str:
+    """SHA-256 over the names and contents of every file in :data:`INPUT_GLOBS`."""
+    h = hashlib.sha256()
+    for pattern in INPUT_GLOBS:
+        for f in sorted(repo.glob(pattern)):
+            if f.is_file():
+                h.update(f"{f.relative_to(repo).as_posix()}\0".encode())
+                h.update(hashlib.sha256(f.read_bytes()).digest())
+    h.update(sys.version.encode())  # another interpreter: execute again
+    return h.hexdigest()
+
+
+def notebook_key(path: Path, inputs: str) -> str:
+    """The notebook's own content (it is both input and output) combined with its inputs."""
+    return hashlib.sha256(inputs.encode() + hashlib.sha256(path.read_bytes()).digest()).hexdigest()
+
+
+def stamp_file(stamps: Path, path: Path) -> Path:
+    """Where the key of ``path``'s last execution is kept."""
+    return stamps / f"{path.name}.stamp"
+
+
+def is_current(path: Path, stamps: Path, inputs: str | None = None) -> bool:
+    """True when ``path`` is what executing it with the current inputs gave last time:
+    its stamp holds the key of its present content and the present inputs."""
+    stamp = stamp_file(stamps, path)
+    if not stamp.is_file():
+        return False
+    key = notebook_key(path, inputs if inputs is not None else inputs_digest())
+    return stamp.read_text().strip() == key
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Execute the notebooks given; with ``--stamps DIR`` only those whose inputs changed."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("notebooks", nargs="*", type=Path)
+    parser.add_argument("--stamps", type=Path, default=None,
+                        help="folder of stamp files: skip a notebook whose content and inputs are "
+                             "those of its last execution (data/processed, src/kdwars, ...)")
+    args = parser.parse_args(argv)
+    if not args.notebooks:
         print("no notebooks given", file=sys.stderr)
         return 2
-    for p in paths:
+    inputs = inputs_digest() if args.stamps else None
+    for p in args.notebooks:
+        if args.stamps and is_current(p, args.stamps, inputs):
+            print(f"up to date: {p}")
+            continue
         t0 = time.perf_counter()
-        execute(Path(p))
+        execute(p)
         print(f"executed {p} in {time.perf_counter() - t0:.1f} s")
+        if args.stamps:
+            args.stamps.mkdir(parents=True, exist_ok=True)
+            stamp_file(args.stamps, p).write_text(notebook_key(p, inputs) + "\n")
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    sys.exit(main())

@@ -14,7 +14,6 @@ import os
 import re
 import secrets
 import shutil
-import signal
 import socket
 import subprocess
 import sys
@@ -247,9 +246,11 @@ JS_STATE = r"""
   const panel = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden)');
   const app = window.jupyterapp;
   const widget = app && app.shell ? app.shell.currentWidget : null;
-  const prompts = panel ? [...panel.querySelectorAll('.jp-CodeCell .jp-InputPrompt')].map(p => p.textContent.trim()) : [];
+  const prompts = panel ? [...panel.querySelectorAll('.jp-CodeCell .jp-InputPrompt')]
+    .map(p => p.textContent.trim()) : [];
   const indicator = document.querySelector('.jp-Notebook-ExecutionIndicator');
-  const statusItems = [...document.querySelectorAll('#jp-main-statusbar .jp-StatusBar-TextItem')].map(e => e.textContent.trim());
+  const statusItems = [...document.querySelectorAll('#jp-main-statusbar .jp-StatusBar-TextItem')]
+    .map(e => e.textContent.trim());
   const kernelStatus = statusItems.find(t => / \| /.test(t)) || '';
   const imgs = panel ? [...panel.querySelectorAll('.jp-OutputArea-output[data-mime-type="image/png"] img')] : [];
   let model = null, kernel = null;
@@ -284,7 +285,8 @@ JS_STATE = r"""
 JS_KERNEL_IDLE = r"""
 () => {
   const ind = document.querySelector('.jp-Notebook-ExecutionIndicator');
-  const items = [...document.querySelectorAll('#jp-main-statusbar .jp-StatusBar-TextItem')].map(e => e.textContent.trim());
+  const items = [...document.querySelectorAll('#jp-main-statusbar .jp-StatusBar-TextItem')]
+    .map(e => e.textContent.trim());
   const w = window.jupyterapp && window.jupyterapp.shell.currentWidget;
   const k = w && w.sessionContext && w.sessionContext.session && w.sessionContext.session.kernel;
   return !!(ind && ind.getAttribute('data-status') === 'idle'
@@ -311,7 +313,7 @@ JS_RUN_FINISHED = r"""
       && (Array.isArray(c.source) ? c.source.join('') : c.source).trim() !== '');
   return errored || code.every(c => Number.isInteger(c.execution_count));
 }
-""" % JS_KERNEL_IDLE.strip()
+""".replace("%s", JS_KERNEL_IDLE.strip())
 
 
 def source_text(cell: dict) -> str:

@@ -215,7 +215,8 @@ def test_notebook_runs_in_jupyterlab(name, request):
         page.wait_for_function(
             "() => { const p = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden)');"
             " return p && p.querySelectorAll('.jp-OutputArea-output').length === 0"
-            " && [...p.querySelectorAll('.jp-CodeCell .jp-InputPrompt')].every(e => e.textContent.trim() === '[ ]:'); }",
+            " && [...p.querySelectorAll('.jp-CodeCell .jp-InputPrompt')]"
+            ".every(e => e.textContent.trim() === '[ ]:'); }",
             timeout=30_000,
         )
 

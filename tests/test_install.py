@@ -44,9 +44,9 @@ CORE_USE = textwrap.dedent("""
         "place": kdwars.resolve_place("Sairam"),
         "reconciled": len(rec),
         "statuses": sorted(set(rec["status"])),
-        "imported": sorted(m for m in %r if m in sys.modules),
+        "imported": sorted(m for m in __HEAVY__ if m in sys.modules),
     }))
-""" % (HEAVY,))
+""").replace("__HEAVY__", repr(HEAVY))
 
 # Makes the heavy modules unimportable in the checkout's interpreter (they are
 # installed in the development venv), as they are in a core install.
@@ -54,11 +54,11 @@ BLOCKER = textwrap.dedent("""
     import importlib.abc, sys
     class _Block(importlib.abc.MetaPathFinder):
         def find_spec(self, name, path=None, target=None):
-            if name.split(".")[0] in %r:
+            if name.split(".")[0] in __HEAVY__:
                 raise ModuleNotFoundError(f"No module named {name!r}", name=name)
             return None
     sys.meta_path.insert(0, _Block())
-""" % (HEAVY,))
+""").replace("__HEAVY__", repr(HEAVY))
 
 
 def _clean_env(**extra: str) -> dict[str, str]:

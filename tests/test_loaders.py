@@ -106,7 +106,8 @@ def test_resolve_unknown_name_suggests_close_matches():
 def test_import_does_not_load_plotting_libraries():
     import subprocess
     import sys
-    code = "import sys, kdwars; kdwars.load_events(); print(sorted(m for m in ('matplotlib','seaborn','cartopy') if m in sys.modules))"
+    code = ("import sys, kdwars; kdwars.load_events(); "
+            "print(sorted(m for m in ('matplotlib','seaborn','cartopy') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
 
@@ -116,4 +117,4 @@ def test_helpers_are_reachable_from_the_top_level():
     assert callable(kdwars.plot_timeline) and callable(kdwars.plot_events_map)
     assert "plot_timeline" in dir(kdwars)
     with pytest.raises(AttributeError):
-        kdwars.no_such_function
+        kdwars.no_such_function  # noqa: B018 - the attribute access is what raises

@@ -26,8 +26,8 @@ except ImportError:  # a checkout without `pip install -e .`
 import cartopy.crs as ccrs  # noqa: E402
 from shapely.geometry import Point, shape  # noqa: E402
 
-from kdwars._paths import geo_dir  # noqa: E402
 from kdwars import maps  # noqa: E402
+from kdwars._paths import geo_dir  # noqa: E402
 from kdwars.style import side_color  # noqa: E402
 
 BOX = (40.0, 30.0, 98.0, 60.0)  # lon0, lat0, lon1, lat1
@@ -133,9 +133,9 @@ def test_make_geo_extract_is_reproducible(tmp_path):
 def test_import_kdwars_does_not_import_matplotlib_or_cartopy():
     src = str(Path(maps.__file__).resolve().parent.parent)
     code = (
-        "import sys; sys.path.insert(0, %r); import kdwars; "
+        f"import sys; sys.path.insert(0, {src!r}); import kdwars; "
         "bad = [m for m in ('matplotlib', 'cartopy') if m in sys.modules]; "
-        "assert not bad, bad" % src
+        "assert not bad, bad"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
 

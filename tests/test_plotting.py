@@ -44,7 +44,7 @@ def test_timeline_uses_given_axes_and_side_colours(t):
 def test_claim_ranges_one_mark_per_claim(t):
     data = A.force_ranges(t["cas"], t["events"])
     ax = P.plot_claim_ranges(data)
-    segments = [l for l in ax.lines if len(l.get_xdata()) == 2]
+    segments = [line for line in ax.lines if len(line.get_xdata()) == 2]
     dots = sum(len(c.get_offsets()) for c in ax.collections)
     arrows = [a for a in ax.texts if hasattr(a, "arrow_patch") and a.arrow_patch is not None]
     assert len(segments) + dots + len(arrows) >= len(data)

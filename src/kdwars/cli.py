@@ -8,7 +8,6 @@ from pathlib import Path
 
 from . import __version__, _paths
 
-
 #: Modules that only the raw-data build needs (the 'build' extra in pyproject.toml).
 _BUILD_EXTRA = {"yaml", "pydantic", "pydantic_core"}
 

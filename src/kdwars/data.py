@@ -9,15 +9,15 @@ Files are read once per process and cached.
 from __future__ import annotations
 
 import difflib
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import pandas as pd
 
 from . import _paths
 from .datapackage import columns, dtypes
-from .parse import DATE_PRECISIONS, QUALITATIVE_LEVELS
 from .names import name_key
+from .parse import DATE_PRECISIONS, QUALITATIVE_LEVELS
 
 __all__ = [
     "load_events", "load_casualties", "load_commanders", "load_people", "load_places",
@@ -54,7 +54,7 @@ def data_dir() -> Path:
     return _paths.processed_dir()
 
 
-@lru_cache(maxsize=None)
+@cache
 def _read(table: str, directory: str) -> pd.DataFrame:
     path = Path(directory) / f"{table}.csv"
     if not path.is_file():
@@ -405,7 +405,7 @@ class UnknownNameError(KeyError):
         return str(self.args[0])
 
 
-@lru_cache(maxsize=None)
+@cache
 def _alias_index(table: str, id_col: str, directory: str) -> dict[str, str]:
     df = _read(table, directory)
     index: dict[str, str] = {}

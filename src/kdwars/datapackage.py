@@ -13,7 +13,7 @@ from typing import Any
 
 import pandas as pd
 
-S, I, N = "string", "integer", "number"
+S, I, N = "string", "integer", "number"  # noqa: E741 - short type codes keep TABLE_SPECS readable
 
 #: table -> (description, primary key, [(field, type, description)], foreign keys)
 TABLE_SPECS: dict[str, tuple[str, list[str] | None, list[tuple[str, str, str]], list[tuple[str, str, str]]]] = {
@@ -105,7 +105,8 @@ TABLE_SPECS: dict[str, tuple[str, list[str] | None, list[tuple[str, str, str]], 
          ("kind", S, "What a strength means: initial, reinforcement, detachment, relief, planned, ..."),
          ("low", I, "Lower bound (empty: unknown)"), ("high", I, "Upper bound (empty: open or unknown)"),
          ("unit", S, "men, people, families, yurts, horses, percent, ..."),
-         ("qualitative", S, "Ordered word when no number: light < moderate < many < heavy < heavier < very heavy < catastrophic"),
+         ("qualitative", S,
+          "Ordered word when no number: light < moderate < many < heavy < heavier < very heavy < catastrophic"),
          ("precision", S, "exact, approximate, range, lower-bound, upper-bound, vague, qualitative, unknown"),
          ("as_written", S, "Figure phrase as written"), ("source_id", S, "Source article"), ("section", S, "Section"),
          ("attributed_to", S, "Historian or witness named"), ("witness", S, "Kind of witness"),
@@ -134,7 +135,7 @@ _PANDAS = {S: "string", I: "Int64", N: "float64"}
 
 
 def dtypes(table: str) -> dict[str, str]:
-    """pandas dtypes of a table's columns."""
+    """The pandas dtypes of a table's columns."""
     return {name: _PANDAS[t] for name, t, _ in TABLE_SPECS[table][2]}
 
 
