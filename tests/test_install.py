@@ -82,6 +82,7 @@ def test_one_version_everywhere():
     assert str(citation["version"]) == version
     changelog = (REPO / "CHANGELOG.md").read_text(encoding="utf-8")
     assert re.search(rf"^## \[{re.escape(version)}\]", changelog, re.M), f"no CHANGELOG section for {version}"
+    assert f"version {version}" in (REPO / "README.md").read_text(encoding="utf-8"), "README's citation example"
 
 
 def test_cli_prints_the_version(capsys):

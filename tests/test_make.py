@@ -168,3 +168,31 @@ def test_lab_pre_save_hook_strips_what_the_kernel_adds():
     text = {"type": "file", "content": "plain text"}
     hook(model=text, path="x.txt", contents_manager=None)
     assert text == {"type": "file", "content": "plain text"}
+
+
+# ---------------------------------------------------------------- without Chromium
+
+RUN_WITHOUT_CHROMIUM = """
+import pathlib, sys
+import pytest
+sys.path.insert(0, sys.argv[1])
+import tests._jupyterlab as lab
+lab.CHROMIUM = pathlib.Path("/nonexistent/chromium")
+sys.exit(pytest.main(["tests/test_browser.py", "-k", "chromium_is_installed", "-p", "no:cacheprovider"]))
+"""
+
+
+@pytest.mark.parametrize("ci", [None, "true"], ids=["no-CI", "CI=true"])
+def test_browser_tests_without_chromium_skip_loudly_or_fail_in_ci(ci):
+    env = {k: v for k, v in os.environ.items() if k not in ("CI", "KDWARS_SKIP_BROWSER")}
+    if ci:
+        env["CI"] = ci
+    res = subprocess.run([sys.executable, "-c", RUN_WITHOUT_CHROMIUM, str(REPO)], cwd=REPO, env=env,
+                         capture_output=True, text=True, timeout=120)
+    if ci:
+        assert res.returncode == 1, res.stdout[-2000:]
+        assert "1 failed" in res.stdout and "required because CI is set" in res.stdout
+    else:
+        assert res.returncode == 0, res.stdout[-2000:]
+        assert "1 skipped" in res.stdout
+        assert lab.BROWSER_SKIP_MARK in res.stdout and "apt-get install -y chromium" in res.stdout
