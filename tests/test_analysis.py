@@ -109,6 +109,23 @@ def test_force_ratio_larger_army_and_outcome():
     assert r.loc["b", "larger"] == "unclear" and pd.isna(r.loc["b", "larger_won"])
 
 
+def test_force_ratio_counts_coalitions():
+    """An ally's army joins its camp; a supplier's does not."""
+    c = claims([["1", "a", "kazakh", "strength", "detachment", 600, 600, "men", None, "exact", "s1", None],
+                ["2", "a", "bukhara", "strength", "relief", 15000, 20000, "men", None, "range", "s1", None],
+                ["3", "a", "dzungar", "strength", "initial", 10000, 10000, "men", None, "exact", "s1", None],
+                ["4", "a", "russia", "strength", None, 500, 500, "men", None, "exact", "s1", None]])
+    sides = pd.DataFrame({"event_id": ["a"] * 4, "side": ["kazakh", "bukhara", "dzungar", "russia"],
+                          "camp": ["kazakh", "kazakh", "dzungar", "kazakh"],
+                          "role": ["principal", "ally", "principal", "supplier"]})
+    alone = A.force_ratio(c, EVENTS).set_index("event_id")
+    assert alone.loc["a", "larger"] == "dzungar"
+    camps = A.force_ratio(c, EVENTS, event_sides=sides).set_index("event_id")
+    assert (camps.loc["a", "kazakh_low"], camps.loc["a", "kazakh_high"]) == (15600, 20600)
+    assert camps.loc["a", "kazakh_sides"] == "bukhara;kazakh"
+    assert camps.loc["a", "larger"] == "kazakh"
+
+
 def test_disagreeing_pairs_and_matrix():
     dates = pd.DataFrame({"claim_id": ["x", "y", "z"], "event_id": ["a", "a", "a"], "year_start": [1729, 1729, 1729],
                           "year_end": [1729, 1730, 1729], "source_id": ["s1", "s1", "s2"],

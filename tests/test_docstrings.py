@@ -7,7 +7,8 @@ import importlib
 
 import pytest
 
-MODULES = ["kdwars.analysis", "kdwars.data", "kdwars.reconcile", "kdwars.style", "kdwars.parse"]
+MODULES = ["kdwars.analysis", "kdwars.data", "kdwars.reconcile", "kdwars.style", "kdwars.parse", "kdwars.relations",
+           "kdwars.counting", "kdwars.cards"]
 
 
 @pytest.mark.parametrize("name", MODULES)
@@ -20,7 +21,8 @@ def test_docstring_examples(name):
 def test_every_public_function_has_a_numpy_docstring():
     import inspect
 
-    for name in ["kdwars.analysis", "kdwars.plotting", "kdwars.data", "kdwars.reconcile"]:
+    for name in ["kdwars.analysis", "kdwars.plotting", "kdwars.data", "kdwars.reconcile", "kdwars.relations",
+                 "kdwars.counting", "kdwars.cards"]:
         module = importlib.import_module(name)
         for fname in getattr(module, "__all__", []):
             obj = getattr(module, fname)

@@ -171,14 +171,12 @@ def side_outside_vocabulary(raw):
 
 
 @case
-def dispute_without_competing_claims(raw):
-    def single_dated(rec):
-        return len(rec["dates"]) == 1 and "date" not in rec.get("disputed", [])
-
+def disagreement_citing_an_unknown_claim(raw):
     def mutate(rec):
-        rec["disputed"] = list(rec.get("disputed", [])) + ["date"]
-    f, ev = _edit_event(raw, single_dated, mutate)
-    return f, ev, "disputed[", "date", "no competing date claims"
+        rec["disagreements"] = [{"aspect": "date", "claims": [rec["dates"][0]["id"], "d00000000"],
+                                 "note": "made-up disagreement"}]
+    f, ev = _edit_event(raw, lambda r: bool(r.get("dates")), mutate)
+    return f, ev, "disagreements[0].claims[1]", "d00000000", "no claim with this id"
 
 
 @case

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 import kdwars
+import kdwars.schema
 
 
 @pytest.fixture(scope="module")
@@ -71,32 +72,71 @@ def test_places_have_valid_coordinates(t):
     assert set(pl["precision"]) <= {"exact", "approximate", "centroid"}
 
 
-def test_every_disputed_event_carries_competing_claims(t):
-    """Recomputed from the claim tables, independently of the build."""
+def test_a_stated_date_is_the_envelope_of_its_own_date_claims(t):
     ev = t["events"].set_index("event_id")
-    disputed = ev["disputed"].dropna()
-    assert len(disputed) >= 10
-    for event_id, aspects in disputed.items():
-        for aspect in aspects.split(";"):
-            if aspect == "date":
-                d = t["dates"][t["dates"]["event_id"] == event_id]
-                assert len(set(zip(d["year_start"], d["year_end"]))) > 1, event_id
-            elif aspect == "outcome":
-                o = t["outcomes"][t["outcomes"]["event_id"] == event_id]
-                assert o["winner"].dropna().nunique() > 1, event_id
-            elif aspect == "place":
-                p = t["eplaces"][(t["eplaces"]["event_id"] == event_id) & (t["eplaces"]["role"] != "primary")]
-                assert p["place_id"].nunique() > 1 and p["source_id"].nunique() > 1, event_id
-            elif aspect == "figures":
-                c = t["cas"][t["cas"]["event_id"] == event_id].copy()
-                c["kind"] = c["kind"].fillna("")
-                c["unit"] = c["unit"].fillna("")
-                spread = c.groupby(["side", "measure", "kind", "unit"]).apply(
-                    lambda g: len(set(zip(g["low"].astype(str), g["high"].astype(str), g["qualitative"].astype(str)))),
-                    include_groups=False)
-                assert (spread > 1).any(), event_id
-            else:
-                pytest.fail(f"unknown dispute aspect {aspect!r}")
+    stated = ev[ev["date_basis"] == "stated"]
+    env = t["dates"].groupby("event_id").agg(lo=("year_start", "min"), hi=("year_end", "max"))
+    assert set(stated.index) <= set(env.index), "a stated event without date claims"
+    joined = stated.join(env)
+    assert (joined["year_start"] == joined["lo"]).all() and (joined["year_end"] == joined["hi"]).all()
+    assert stated["date_note"].isna().all()
+
+
+def test_an_inferred_date_has_bounds_a_note_and_no_claims(t):
+    ev = t["events"]
+    inferred = ev[ev["date_basis"] == "inferred"]
+    assert not set(inferred["event_id"]) & set(t["dates"]["event_id"])
+    assert inferred["date_note"].notna().all() and (inferred["date_note"].str.len() > 20).all()
+    assert (inferred["year_end"] >= inferred["year_start"]).all()
+    assert inferred["date_text"].str.endswith("(inferred)").all()
+    # never narrower than a year: no month, season or day precision
+    assert set(inferred["date_precision"].astype(str)) <= {"year", "years", "decade", "century"}
+    assert set(ev["date_basis"]) <= {"stated", "inferred"}
+
+
+def test_a_stated_place_is_one_of_the_events_own_place_claims(t):
+    ev = t["events"].set_index("event_id")
+    ep = t["eplaces"]
+    primary = ep[ep["role"] == "primary"].set_index("event_id")
+    claimed = ep[ep["role"] != "primary"].groupby("event_id")["place_id"].agg(set)
+    for event_id, row in ev[ev["place_basis"] == "stated"].iterrows():
+        assert row["place_id"] in claimed.get(event_id, set()), event_id
+        assert pd.notna(primary.loc[event_id, "source_id"]), event_id
+
+
+def test_an_inferred_place_says_why(t):
+    ev = t["events"]
+    inferred = ev[ev["place_basis"] == "inferred"]
+    assert inferred["place_note"].notna().all()
+    unaudited = inferred[inferred["place_note"].str.contains("UNAUDITED")]
+    assert unaudited.empty, f"{len(unaudited)} places not audited: {list(unaudited['event_id'][:10])}"
+
+
+def test_only_contests_have_winners(t):
+    ev = t["events"].set_index("event_id")
+    contests = set(kdwars.schema.CONTEST_TYPES)
+    assert ev.loc[~ev["event_type"].isin(contests), "winner"].isna().all()
+    won = t["outcomes"].dropna(subset=["winner"])
+    assert ev.loc[won["event_id"], "event_type"].isin(contests).all()
+
+
+def test_event_sides_name_the_camps(t):
+    sides = kdwars.load_event_sides()
+    ev = t["events"].set_index("event_id")
+    assert set(sides["role"]) <= {"principal", "ally", "supplier", "host", "mediator"}
+    assert sides.loc[sides["basis"] == "stated", "source_id"].notna().all()
+    assert sides.loc[sides["basis"] == "derived", "source_id"].isna().all()
+    # every attacker and defender is a principal in its own camp
+    for event_id, row in ev.dropna(subset=["attacker"]).iterrows():
+        mine = sides[sides["event_id"] == event_id]
+        if row["attacker"] not in ("both", "none"):
+            assert row["attacker"] in set(mine["side"]), event_id
+
+
+def test_every_gazetteer_place_is_used(t):
+    used = set(t["eplaces"]["place_id"])
+    unused = sorted(set(t["places"]["place_id"]) - used)
+    assert not unused, f"places attached to no event: {unused}"
 
 
 def test_winner_disputed_when_outcomes_differ(t):

@@ -26,6 +26,7 @@ except ImportError:  # a checkout without `pip install -e .`
 import cartopy.crs as ccrs  # noqa: E402
 from shapely.geometry import Point, shape  # noqa: E402
 
+import kdwars  # noqa: E402
 from kdwars import maps  # noqa: E402
 from kdwars._paths import geo_dir  # noqa: E402
 from kdwars.style import side_color  # noqa: E402
@@ -180,14 +181,19 @@ def _events() -> pd.DataFrame:
             "lon": [73.0, 68.25, np.nan, 67.0, 75.0],
             "lat": [45.0, 43.3, 44.0, 44.5, np.nan],
             "winner": ["kazakh", "dzungar", "dzungar", "kazakh", "qing"],
-            "type": ["battle", "raid", "battle", "battle", "raid"],
+            "event_type": ["battle", "raid", "battle", "battle", "raid"],
             "name": ["Anyrakay", "Turkistan", "nowhere", "Bulanty", "lost"],
         }
     )
 
 
+def test_plot_events_map_works_on_the_loaded_events_as_documented():
+    ax = maps.plot_events_map(kdwars.load_events())
+    assert len(ax.collections[-1].get_offsets()) == kdwars.load_events()[["lat", "lon"]].dropna().shape[0]
+
+
 def test_plot_events_map_draws_one_point_per_located_row():
-    ax = maps.plot_events_map(_events(), hue="type", label="name")
+    ax = maps.plot_events_map(_events(), hue="event_type", label="name")
     points = ax.collections[-1]
     assert len(points.get_offsets()) == 3  # two rows have no coordinates
     assert ax.kdwars_missing == 2
@@ -209,7 +215,7 @@ def test_plot_events_map_uses_side_colours():
 
 @pytest.mark.parametrize(
     ("drop", "kwargs"),
-    [("lon", {}), ("lat", {}), ("type", {}), (None, {"hue": "outcome"}), (None, {"label": "title"})],
+    [("lon", {}), ("lat", {}), ("event_type", {}), (None, {"hue": "outcome"}), (None, {"label": "title"})],
 )
 def test_plot_events_map_names_the_missing_column(drop, kwargs):
     df = _events()

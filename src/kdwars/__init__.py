@@ -21,11 +21,14 @@ from .data import (
     UnknownNameError,
     data_dir,
     load_casualties,
+    load_claim_relations,
     load_commanders,
     load_coverage,
+    load_disagreements,
     load_event_dates,
     load_event_outcomes,
     load_event_places,
+    load_event_sides,
     load_events,
     load_people,
     load_person_claims,
@@ -37,6 +40,7 @@ from .data import (
 )
 from .parse import parse_date, parse_figure
 from .reconcile import reconcile
+from .relations import claim_relations
 
 #: The one version of the package, the data package (``datapackage.json``), CITATION.cff
 #: and ``kdwars --version``; pyproject.toml reads it (tests/test_install.py checks they agree).
@@ -48,6 +52,8 @@ _LAZY = {
     "plotting": "kdwars.plotting",
     "maps": "kdwars.maps",
     "style": "kdwars.style",
+    "counting": "kdwars.counting",
+    "cards": "kdwars.cards",
 }
 _PLOTS = ("set_theme", "save_figure", "plot_timeline", "plot_phase_schemes", "plot_counts", "plot_upper_hand",
           "plot_table_heatmap", "plot_careers", "plot_commander_records", "plot_claim_ranges",
@@ -58,7 +64,11 @@ _ANALYSIS = ("by_phase", "by_region", "events_per_decade", "upper_hand", "phase_
              "totals_by_phase", "top_level_claims", "severity_by_phase", "city_control", "displacement_flows",
              "date_disagreements", "figure_disagreements", "outcome_disagreements", "disagreeing_pairs",
              "disagreement_matrix", "claims_per_source", "coverage_matrix")
+_COUNTING = ("counted_events", "win_counts", "upper_hand_by_rule")
+_CARDS = ("claim_card", "chronology")
 _LAZY_ATTRS: dict[str, str] = {
+    **{n: "kdwars.counting" for n in _COUNTING},
+    **{n: "kdwars.cards" for n in _CARDS},
     **{n: "kdwars.plotting" for n in _PLOTS},
     **{n: "kdwars.maps" for n in _MAPS},
     **{n: "kdwars.analysis" for n in _ANALYSIS},
@@ -80,7 +90,8 @@ def __getattr__(name: str):
 __all__ = [
     "load_events", "load_casualties", "load_commanders", "load_people", "load_places",
     "load_phases", "load_sources", "load_event_dates", "load_event_outcomes",
-    "load_event_places", "load_person_claims", "load_coverage", "resolve_person",
+    "load_event_places", "load_person_claims", "load_coverage", "load_event_sides",
+    "load_disagreements", "load_claim_relations", "claim_relations", "resolve_person",
     "resolve_place", "reconcile", "parse_figure", "parse_date", "data_dir",
     "UnknownNameError", "__version__",
 ]

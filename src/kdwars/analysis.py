@@ -20,7 +20,7 @@ __all__ = [
     "commander_records", "careers", "opponents", "alias_merges", "force_ratio", "totals_by_phase",
     "top_level_claims", "city_control", "date_disagreements", "figure_disagreements",
     "outcome_disagreements", "claims_per_source", "coverage_matrix", "severity_by_phase",
-    "force_ranges", "event_category", "EVENT_CATEGORIES", "disagreeing_pairs", "disagreement_matrix", "phase_results", "displacement_flows", "MAIN_SIDES",
+    "force_ranges", "camp_strengths", "event_category", "EVENT_CATEGORIES", "disagreeing_pairs", "disagreement_matrix", "phase_results", "displacement_flows", "MAIN_SIDES",
 ]
 
 #: The two belligerents every chart shows first, in this order.
@@ -712,8 +712,61 @@ def force_ranges(casualties: pd.DataFrame, events: pd.DataFrame, kinds: tuple = 
     return c.sort_values(["year", "event", "side"]).reset_index(drop=True)
 
 
-def force_ratio(casualties: pd.DataFrame, events: pd.DataFrame, sides: tuple[str, str] = MAIN_SIDES) -> pd.DataFrame:
-    """Did the larger army win? One row per event with strength figures for both sides.
+def camp_strengths(casualties: pd.DataFrame, event_sides: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Each camp's strength per event: the sum of its combatant sides' reconciled envelopes.
+
+    A camp is named by its principal side (:func:`kdwars.load_event_sides`); an ally
+    (the Bukharan relief army at Orbulaq) adds its men to the camp it fought in.
+    Suppliers, hosts and mediators are not combatants and add nothing. A side with
+    figures but no row in ``event_sides`` forms its own camp.
+
+    Parameters
+    ----------
+    casualties : pandas.DataFrame
+        From :func:`kdwars.load_casualties`.
+    event_sides : pandas.DataFrame, optional
+        From :func:`kdwars.load_event_sides`; without it every side is its own camp.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``event_id``, ``camp``, ``low``, ``high`` (sums; ``high`` missing
+        when any member's is open), ``sides`` (the members counted, ';'-joined) and
+        ``n_claims``. Strength in men of kind initial, total, detachment, relief or
+        unspecified; a missing lower bound is replaced by the upper bound.
+
+    Examples
+    --------
+    >>> import kdwars
+    >>> from kdwars import analysis as A
+    >>> camps = A.camp_strengths(kdwars.load_casualties(), kdwars.load_event_sides())
+    >>> sorted(camps.columns)
+    ['camp', 'event_id', 'high', 'low', 'n_claims', 'sides']
+    """
+    c = casualties[(casualties["measure"] == "strength") & (casualties["unit"] == "men")]
+    c = c[c["kind"].isna() | c["kind"].isin(["initial", "total", "detachment", "relief"])]
+    c = c[c["low"].notna() | c["high"].notna()]
+    rec = reconcile(c.assign(kind=pd.NA))
+    rec["low"] = rec["low"].fillna(rec["high"])
+    camp = {}
+    if event_sides is not None:
+        fighting = event_sides[event_sides["role"].isin(["principal", "ally"])]
+        camp = {(e, s): k for e, s, k in zip(fighting["event_id"], fighting["side"], fighting["camp"])}
+        excluded = event_sides[~event_sides["role"].isin(["principal", "ally"])]
+        out_of_fight = set(zip(excluded["event_id"], excluded["side"]))
+        rec = rec[[(e, s) not in out_of_fight or (e, s) in camp for e, s in zip(rec["event_id"], rec["side"])]]
+    rec = rec.assign(camp=[camp.get((e, s), s) for e, s in zip(rec["event_id"], rec["side"])])
+    rows = []
+    for (event_id, name), g in rec.groupby(["event_id", "camp"], sort=True):
+        high = pd.NA if g["high"].isna().any() else int(g["high"].sum())
+        rows.append({"event_id": event_id, "camp": name, "low": int(g["low"].sum()), "high": high,
+                     "sides": ";".join(sorted(g["side"])), "n_claims": int(g["n_claims"].sum())})
+    return pd.DataFrame(rows, columns=["event_id", "camp", "low", "high", "sides", "n_claims"])
+
+
+def force_ratio(casualties: pd.DataFrame, events: pd.DataFrame, sides: tuple[str, str] = MAIN_SIDES,
+                event_sides: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Did the larger army win? One row per event with strength figures for both camps.
 
     Uses the reconciled envelope of *initial/total/unspecified* strength in men.
     ``ratio_low``/``ratio_high`` bound the first side's strength divided by the
@@ -722,10 +775,12 @@ def force_ratio(casualties: pd.DataFrame, events: pd.DataFrame, sides: tuple[str
     ranges overlap. ``larger_won`` is True/False, or missing when unclear or
     the winner is not one of the two sides.
 
-    Claims of kind ``detachment`` and ``relief`` count too (a relief army fights
-    for the side it relieves), and all kinds of one side are merged into one
-    envelope. A missing lower bound is replaced by the upper bound; a missing
-    upper bound counts as infinite in the ratios.
+    Claims of kind ``detachment`` and ``relief`` count too, and all kinds of one
+    side are merged into one envelope. With ``event_sides``, each camp's strength
+    is the sum of its combatant sides (:func:`camp_strengths`): at Orbulaq the
+    Kazakh camp is Jangir's men *and* the Bukharan relief army. A missing lower
+    bound is replaced by the upper bound; a missing upper bound counts as
+    infinite in the ratios.
 
     Parameters
     ----------
@@ -736,13 +791,17 @@ def force_ratio(casualties: pd.DataFrame, events: pd.DataFrame, sides: tuple[str
         From :func:`kdwars.load_events` (needs ``event_id``, ``name``,
         ``year_start`` and ``winner``).
     sides : tuple of (str, str), default :data:`MAIN_SIDES`
-        The two sides to compare (first ÷ second).
+        The two camps to compare (first ÷ second).
+    event_sides : pandas.DataFrame, optional
+        From :func:`kdwars.load_event_sides`: count coalitions (allies in a camp).
+        Without it each side stands alone.
 
     Returns
     -------
     pandas.DataFrame
         Columns ``event_id``, ``name``, ``year``, ``<a>_low``, ``<a>_high``,
-        ``<b>_low``, ``<b>_high`` (each side's envelope; ``a, b = sides``),
+        ``<b>_low``, ``<b>_high`` (each camp's envelope; ``a, b = sides``),
+        ``<a>_sides``, ``<b>_sides`` (the sides counted in each camp),
         ``ratio_low``, ``ratio_high`` (float, ``inf`` when open), ``larger``,
         ``winner`` and ``larger_won``; sorted by year. An empty DataFrame without
         columns when no event has figures for both sides. Input of
@@ -756,30 +815,25 @@ def force_ratio(casualties: pd.DataFrame, events: pd.DataFrame, sides: tuple[str
     >>> ratio[["name", "ratio_low", "ratio_high", "larger", "winner", "larger_won"]]  # doctest: +SKIP
     """
     a, b = sides
-    c = casualties[(casualties["measure"] == "strength") & (casualties["unit"] == "men")]
-    c = c[c["kind"].isna() | c["kind"].isin(["initial", "total", "detachment", "relief"])]
-    c = c[c["low"].notna() | c["high"].notna()]
-    # the two sides' forces: relief armies fight on the side they relieve
-    rec = reconcile(c.assign(kind=pd.NA))
+    rec = camp_strengths(casualties, event_sides)
     ev = events.set_index("event_id")
     rows = []
     for event_id, g in rec.groupby("event_id"):
-        g = g.set_index("side")
+        g = g.set_index("camp")
         if a not in g.index or b not in g.index:
             continue
         lo_a, hi_a = g.loc[a, "low"], g.loc[a, "high"]
         lo_b, hi_b = g.loc[b, "low"], g.loc[b, "high"]
-        lo_a = hi_a if pd.isna(lo_a) else lo_a
-        lo_b = hi_b if pd.isna(lo_b) else lo_b
         hi_a_ = np.inf if pd.isna(hi_a) else hi_a
         hi_b_ = np.inf if pd.isna(hi_b) else hi_b
         ratio_low = lo_a / hi_b_
         ratio_high = hi_a_ / lo_b
         larger = a if ratio_low > 1 else (b if ratio_high < 1 else "unclear")
         winner = ev.loc[event_id, "winner"]
-        larger_won = pd.NA if larger == "unclear" or winner not in sides else larger == winner
+        larger_won = pd.NA if larger == "unclear" or pd.isna(winner) or winner not in sides else larger == winner
         rows.append({"event_id": event_id, "name": ev.loc[event_id, "name"], "year": ev.loc[event_id, "year_start"],
                      f"{a}_low": lo_a, f"{a}_high": hi_a, f"{b}_low": lo_b, f"{b}_high": hi_b,
+                     f"{a}_sides": g.loc[a, "sides"], f"{b}_sides": g.loc[b, "sides"],
                      "ratio_low": ratio_low, "ratio_high": ratio_high, "larger": larger, "winner": winner,
                      "larger_won": larger_won})
     return pd.DataFrame(rows).sort_values("year").reset_index(drop=True) if rows else pd.DataFrame(rows)

@@ -38,7 +38,8 @@ from .raw import (
 #: Output tables, in the order they are written and described.
 TABLES = (
     "sources", "phases", "places", "people", "person_claims", "events", "event_dates",
-    "event_outcomes", "event_places", "casualties", "commanders", "coverage",
+    "event_outcomes", "event_places", "casualties", "commanders", "event_sides", "disagreements",
+    "claim_relations", "coverage",
 )
 
 
@@ -128,6 +129,15 @@ def _load_models(path: Path, raw_dir: Path, model, id_field: str, col: _Collecto
 def _claim_id(*parts: Any) -> str:
     digest = hashlib.sha1("\x1f".join("" if p is None else str(p) for p in parts).encode()).hexdigest()
     return digest[:8]
+
+
+#: The letter that opens a claim id, per claim list of an event record.
+CLAIM_PREFIX = {"dates": "d", "outcomes": "o", "places": "p", "figures": "f", "participants": "c", "sides": "s"}
+
+
+def suggest_claim_id(kind: str, event_id: str, claim: Any) -> str:
+    """A fresh id for a claim that has none (its content's hash; written once, then kept)."""
+    return CLAIM_PREFIX[kind] + _claim_id(event_id, kind, repr(claim))
 
 
 def compile_tables(raw_dir: Path) -> tuple[dict[str, pd.DataFrame], BuildReport]:
@@ -249,12 +259,38 @@ def compile_tables(raw_dir: Path) -> tuple[dict[str, pd.DataFrame], BuildReport]
 
     # ---------------------------------------------------------------- events
     ev_rows, date_rows, out_rows, place_rows, fig_rows, part_rows = [], [], [], [], [], []
+    side_rows: list[dict] = []
+    dis_rows: list[dict] = []
     cov: Counter = Counter()
     cov_kind: dict[tuple, Counter] = defaultdict(Counter)
 
     def count(source: str, section: str, kind: str) -> None:
         cov[(source, section)] += 1
         cov_kind[(source, section)][kind] += 1
+
+    ids_by_event: dict[str, set[str]] = {}
+
+    def claim_ids(rec: _Rec, rid: str) -> bool:
+        """Every claim carries a stable id, with its list's letter, unique in the event."""
+        seen: dict[str, str] = {}
+        ok = True
+        for kind, prefix in CLAIM_PREFIX.items():
+            for j, c in enumerate(getattr(rec.model, kind)):
+                if c.id is None:
+                    col.add(rec, rid, (kind, j, "id"), None,
+                            f"claim has no id; give it a new one that is never reused, e.g. "
+                            f"id: {suggest_claim_id(kind, rid, c)}")
+                    ok = False
+                elif not c.id.startswith(prefix):
+                    col.add(rec, rid, (kind, j, "id"), c.id, f"a claim id in {kind} starts with {prefix!r}")
+                    ok = False
+                elif c.id in seen:
+                    col.add(rec, rid, (kind, j, "id"), c.id, f"claim id already used in this event ({seen[c.id]})")
+                    ok = False
+                else:
+                    seen[c.id] = f"{kind}[{j}]"
+        ids_by_event[rid] = set(seen)
+        return ok
 
     for r in events:
         e = r.model
@@ -264,7 +300,8 @@ def compile_tables(raw_dir: Path) -> tuple[dict[str, pd.DataFrame], BuildReport]
         report.claims_in["places"] += len(e.places)
         report.claims_in["figures"] += len(e.figures)
         report.claims_in["participants"] += len(e.participants)
-        ok = True
+        report.claims_in["sides"] += len(e.sides)
+        ok = claim_ids(r, rid)
         if e.parent is not None:
             if e.parent not in event_by_id:
                 col.add(r, rid, ("parent",), e.parent, "unknown parent event")
@@ -297,6 +334,11 @@ def compile_tables(raw_dir: Path) -> tuple[dict[str, pd.DataFrame], BuildReport]
         # outcomes
         for j, o in enumerate(e.outcomes):
             ok &= check_cite(r, rid, ("outcomes", j), o)
+            if o.winner is not None and e.type not in schema.CONTEST_TYPES:
+                col.add(r, rid, ("outcomes", j, "winner"), o.winner,
+                        f"a {e.type} is not a contest: only {', '.join(schema.CONTEST_TYPES)} have a winner; "
+                        "keep the outcome as an as_written phrase")
+                ok = False
         # places
         place_claims = []
         for j, pc in enumerate(e.places):
@@ -329,61 +371,62 @@ def compile_tables(raw_dir: Path) -> tuple[dict[str, pd.DataFrame], BuildReport]
             except KeyError as exc:
                 col.add(r, rid, ("participants", j, "person"), pa.person, str(exc.args[0]))
                 ok = False
-        if not ok or not parsed_dates:
+        for j, sc in enumerate(e.sides):
+            ok &= check_cite(r, rid, ("sides", j), sc)
+        for j, dg in enumerate(e.disagreements):
+            for k, cid in enumerate(dg.claims):
+                if cid not in ids_by_event.get(rid, ()):
+                    col.add(r, rid, ("disagreements", j, "claims", k), cid, "no claim with this id in this event")
+                    ok = False
+            if len(set(dg.claims)) < 2:
+                col.add(r, rid, ("disagreements", j, "claims"), ";".join(dg.claims),
+                        "a disagreement needs two different claims")
+                ok = False
+        ok &= _check_date_basis(col, r, rid, check_cite)
+        if e.place_basis == "stated":
+            if place_id is not None and place_id not in {pid for _, pid in place_claims}:
+                col.add(r, rid, ("place",), e.place,
+                        "the primary place is not among the event's own place claims: add the place claim "
+                        "with its source and section, or set place_basis: inferred with a place_note")
+                ok = False
+        elif not e.place_note:
+            col.add(r, rid, ("place_note",), None, "an inferred place needs a place_note saying why it is placed there")
+            ok = False
+        if not ok:
             continue
 
-        y0 = min(dv.year_start for _, dv in parsed_dates)
-        y1 = max(dv.year_end for _, dv in parsed_dates)
-        first_d, first_dv = parsed_dates[0]
-        envelopes = {(dv.year_start, dv.year_end) for _, dv in parsed_dates}
-        precision = first_dv.precision if len(envelopes) == 1 else "years"
-        if precision == "years" and y0 == y1:
-            precision = "year"
+        y0, y1, date_text, precision, lead_year, date_note = _event_dating(e, parsed_dates)
         # Phases follow the record's leading (first) date claim, so that a broad or
         # competing later claim ("from the 17th century") does not move the event.
-        period = assign("period", first_dv.year_start, e.period, r, rid)
-        stage = assign("stage", first_dv.year_start, e.stage, r, rid)
+        period = assign("period", lead_year, e.period, r, rid)
+        stage = assign("stage", lead_year, e.stage, r, rid)
+        # disputes: conflicting claims (added after the tables are assembled) and stated disagreements
+        disputed = sorted({dg.aspect for dg in e.disagreements})
 
-        # disputes found in the claims themselves
-        found = set()
-        if len(envelopes) > 1:
-            found.add("date")
         winners = {o.winner for o in e.outcomes if o.winner is not None}
-        if len(winners) > 1:
-            found.add("outcome")
-        site_places = {pid for pc, pid in place_claims if pc.role in ("site", "near")}
-        if len(site_places) > 1 and len({pc.source for pc, _ in place_claims}) > 1:
-            found.add("place")
-        groups: dict[tuple, set] = defaultdict(set)
-        for fc, fv in parsed_figs:
-            groups[(fc.side, fc.measure, fc.kind, fc.unit)].add((fv.low, fv.high, fv.qualitative))
-        if any(len(v) > 1 for v in groups.values()):
-            found.add("figures")
-        for j, aspect in enumerate(e.disputed):
-            if aspect not in found:
-                col.add(r, rid, ("disputed", j), aspect,
-                        f"flagged as disputed but the event carries no competing {aspect} claims")
-        disputed = sorted(found | set(e.disputed))
-
         if winners:
             winner = winners.pop() if len(winners) == 1 else "disputed"
         else:
             winner = "unknown" if e.type in schema.MILITARY_TYPES else None
         place = place_by_id[place_id].model if place_id in place_by_id else None
-        srcs = sorted({c.source for c in (*e.dates, *e.outcomes, *e.places, *e.figures, *e.participants)})
-        n_claims = len(e.dates) + len(e.outcomes) + len(e.places) + len(e.figures) + len(e.participants)
+        srcs = sorted({c.source for c in (*e.dates, *e.outcomes, *e.places, *e.figures, *e.participants, *e.sides)})
+        n_claims = (len(e.dates) + len(e.outcomes) + len(e.places) + len(e.figures) + len(e.participants)
+                    + len(e.sides))
         ev_rows.append({
             "event_id": rid, "name": e.name, "event_type": e.type, "parent_event_id": e.parent,
-            "year_start": y0, "year_end": y1, "date_text": first_d.as_written,
-            "date_precision": precision, "period": period, "stage": stage,
+            "year_start": y0, "year_end": y1, "date_text": date_text,
+            "date_precision": precision, "date_basis": e.date_basis, "date_note": date_note,
+            "period": period, "stage": stage,
             "place_id": place_id, "region": place.region if place else None,
             "lat": place.lat if place else None, "lon": place.lon if place else None,
+            "place_precision": _place_precision(place), "place_basis": e.place_basis,
+            "place_note": " ".join(e.place_note.split()) if e.place_note else None,
             "attacker": e.attacker, "defender": e.defender, "winner": winner,
             "disputed": ";".join(disputed) or None, "n_claims": n_claims,
             "summary": " ".join(e.summary.split()), "sources": ";".join(srcs),
         })
         for d, dv in parsed_dates:
-            cid = f"{rid}:d{_claim_id(d.as_written, d.source, d.section, d.attributed_to)}"
+            cid = f"{rid}:{d.id}"
             date_rows.append({
                 "claim_id": cid, "event_id": rid, "as_written": d.as_written,
                 "year_start": dv.year_start, "year_end": dv.year_end, "month": dv.month, "day": dv.day,
@@ -393,26 +436,30 @@ def compile_tables(raw_dir: Path) -> tuple[dict[str, pd.DataFrame], BuildReport]
             })
             count(d.source, d.section, "dates")
         for o in e.outcomes:
-            cid = f"{rid}:o{_claim_id(o.winner, o.as_written, o.source, o.section, o.attributed_to)}"
+            cid = f"{rid}:{o.id}"
             out_rows.append({
                 "claim_id": cid, "event_id": rid, "winner": o.winner, "as_written": o.as_written,
                 "source_id": o.source, "section": o.section, "attributed_to": o.attributed_to,
                 "witness": o.witness or "article", "note": o.note,
             })
             count(o.source, o.section, "outcomes")
+        basis = next((pc for pc, pid in place_claims if pid == place_id), None) if e.place_basis == "stated" else None
         place_rows.append({
-            "event_id": rid, "place_id": place_id, "role": "primary", "as_written": e.place,
-            "source_id": None, "section": None, "attributed_to": None, "note": None,
+            "claim_id": None, "event_id": rid, "place_id": place_id, "role": "primary", "as_written": e.place,
+            "source_id": basis.source if basis else None, "section": basis.section if basis else None,
+            "attributed_to": basis.attributed_to if basis else None,
+            "note": None if basis else "inferred: " + " ".join((e.place_note or "").split()),
         })
         for pc, pid in place_claims:
             place_rows.append({
+                "claim_id": f"{rid}:{pc.id}",
                 "event_id": rid, "place_id": pid, "role": pc.role, "as_written": pc.as_written or pc.place,
                 "source_id": pc.source, "section": pc.section, "attributed_to": pc.attributed_to,
                 "note": pc.note,
             })
             count(pc.source, pc.section, "places")
         for fc, fv in parsed_figs:
-            cid = f"{rid}:f{_claim_id(fc.side, fc.measure, fc.kind, fc.unit, fc.as_written, fc.source, fc.section, fc.attributed_to)}"
+            cid = f"{rid}:{fc.id}"
             fig_rows.append({
                 "claim_id": cid, "event_id": rid, "side": fc.side, "measure": fc.measure,
                 "kind": fc.kind, "low": fv.low, "high": fv.high, "unit": fc.unit,
@@ -423,11 +470,17 @@ def compile_tables(raw_dir: Path) -> tuple[dict[str, pd.DataFrame], BuildReport]
             count(fc.source, fc.section, "figures")
         for pa, pid in parts:
             part_rows.append({
-                "event_id": rid, "person_id": pid, "side": pa.side, "role": pa.role,
+                "claim_id": f"{rid}:{pa.id}", "event_id": rid, "person_id": pid, "side": pa.side, "role": pa.role,
                 "fate": pa.fate, "as_written": pa.person, "source_id": pa.source, "section": pa.section,
                 "attributed_to": pa.attributed_to, "witness": pa.witness or "article", "note": pa.note,
             })
             count(pa.source, pa.section, "participants")
+        side_rows.extend(_side_rows(e))
+        for sc in e.sides:
+            count(sc.source, sc.section, "sides")
+        for dg in e.disagreements:
+            dis_rows.append({"event_id": rid, "aspect": dg.aspect,
+                             "claims": ";".join(f"{rid}:{c}" for c in dg.claims), "note": " ".join(dg.note.split())})
 
     # parent cycles
     parents = {r.model.event_id: r.model.parent for r in events}
@@ -440,13 +493,7 @@ def compile_tables(raw_dir: Path) -> tuple[dict[str, pd.DataFrame], BuildReport]
             seen.add(cur)
             cur = parents.get(cur)
 
-    # duplicate claims inside one table
-    for rows, what in ((date_rows, "date"), (out_rows, "outcome"), (fig_rows, "figure")):
-        dup = [k for k, n in Counter(row["claim_id"] for row in rows).items() if n > 1]
-        for k in dup:
-            ev = k.split(":")[0]
-            rec = event_by_id.get(ev)
-            col.add(rec, ev, (), k, f"the same {what} claim appears twice in this event")
+    _check_inferred_bounds(col, events, {row["event_id"]: row for row in ev_rows})
 
     if col.problems:
         raise RawDataError(col.problems)
@@ -499,7 +546,7 @@ def compile_tables(raw_dir: Path) -> tuple[dict[str, pd.DataFrame], BuildReport]
         "n_sections": len(r.model.sections),
     } for r in sources]
     cov_rows = []
-    kinds = ("dates", "outcomes", "places", "figures", "participants", "person_claims")
+    kinds = ("dates", "outcomes", "places", "figures", "participants", "sides", "person_claims")
     for r in sources:
         for sec in r.model.sections:
             key = (r.model.source_id, sec)
@@ -521,12 +568,17 @@ def compile_tables(raw_dir: Path) -> tuple[dict[str, pd.DataFrame], BuildReport]
         "event_places": pd.DataFrame(place_rows),
         "casualties": pd.DataFrame(fig_rows),
         "commanders": pd.DataFrame(part_rows),
+        "event_sides": pd.DataFrame(side_rows, columns=[
+            "claim_id", "event_id", "side", "camp", "role", "basis", "source_id", "section", "attributed_to", "note"]),
+        "disagreements": pd.DataFrame(dis_rows, columns=["event_id", "aspect", "claims", "note"]),
         "coverage": pd.DataFrame(cov_rows),
     }
+    _add_conflicts(tables)
     report.claims_out.update({
         "dates": len(date_rows), "outcomes": len(out_rows),
         "places": sum(1 for row in place_rows if row["role"] != "primary"),
         "figures": len(fig_rows), "participants": len(part_rows),
+        "sides": sum(1 for row in side_rows if row["basis"] == "stated"),
         "person_claims": len(person_claim_rows),
     })
     report.records.update({"sources": len(sources), "phases": len(phases), "people": len(people),
@@ -535,6 +587,116 @@ def compile_tables(raw_dir: Path) -> tuple[dict[str, pd.DataFrame], BuildReport]
         raise RuntimeError(f"claims were lost in the build: read {dict(report.claims_in)}, "
                            f"wrote {dict(report.claims_out)}")
     return tables, report
+
+
+def _event_dating(e: schema.Event, parsed_dates: list) -> tuple:
+    """(year_start, year_end, date_text, precision, leading year, date_note) of one event."""
+    if e.date_basis == "inferred":
+        inf = e.date_inferred
+        y0, y1 = inf.start, inf.end
+        span = f"{y0}" if y0 == y1 else f"{y0}–{y1}"
+        bounds = "; ".join(filter(None, [
+            f"after {', '.join(inf.after)}" if inf.after else None,
+            f"before {', '.join(inf.before)}" if inf.before else None,
+        ]))
+        note = " ".join(inf.note.split()) + (f" [{bounds}; {inf.source}, {inf.section}]" if bounds
+                                             else f" [{inf.source}, {inf.section}]")
+        precision = "year" if y0 == y1 else ("decade" if y1 - y0 >= 10 else "years")
+        return y0, y1, f"{span} (inferred)", precision, y0, note
+    y0 = min(dv.year_start for _, dv in parsed_dates)
+    y1 = max(dv.year_end for _, dv in parsed_dates)
+    first_d, first_dv = parsed_dates[0]
+    envelopes = {(dv.year_start, dv.year_end) for _, dv in parsed_dates}
+    precision = first_dv.precision if len(envelopes) == 1 else "years"
+    if precision == "years" and y0 == y1:
+        precision = "year"
+    return y0, y1, first_d.as_written, precision, first_dv.year_start, None
+
+
+def _check_date_basis(col: _Collector, r: _Rec, rid: str, check_cite) -> bool:
+    """A stated event has date claims and no bounds; an inferred one has bounds and no claims."""
+    e = r.model
+    if e.date_basis == "stated":
+        if not e.dates:
+            col.add(r, rid, ("dates",), None,
+                    "no date claim: give the event's own date claims, or set date_basis: inferred with "
+                    "date_inferred bounds (start, end, after/before, source, section, note)")
+            return False
+        if e.date_inferred is not None:
+            col.add(r, rid, ("date_inferred",), None, "date_inferred is only for date_basis: inferred")
+            return False
+        return True
+    if e.date_inferred is None:
+        col.add(r, rid, ("date_inferred",), None, "an inferred date needs date_inferred bounds")
+        return False
+    if e.dates:
+        col.add(r, rid, ("dates",), len(e.dates),
+                "an inferred date has no date claims of its own (a sentence dating the event makes it stated)")
+        return False
+    return check_cite(r, rid, ("date_inferred",), e.date_inferred)
+
+
+def _check_inferred_bounds(col: _Collector, events: list[_Rec], rows: dict[str, dict]) -> None:
+    """Inferred bounds agree with the events named as coming before and after."""
+    for r in events:
+        inf = r.model.date_inferred
+        if inf is None or r.model.date_basis != "inferred":
+            continue
+        rid = r.model.event_id
+        for key in ("after", "before"):
+            for k, other in enumerate(getattr(inf, key)):
+                row = rows.get(other)
+                if row is None:
+                    col.add(r, rid, ("date_inferred", key, k), other, "unknown event")
+                elif key == "after" and inf.start < row["year_start"]:
+                    col.add(r, rid, ("date_inferred", "start"), inf.start,
+                            f"starts before {other} ({row['year_start']}), which it comes after")
+                elif key == "before" and inf.end > row["year_end"]:
+                    col.add(r, rid, ("date_inferred", "end"), inf.end,
+                            f"ends after {other} ({row['year_end']}), which it comes before")
+
+
+def _place_precision(place: schema.Place | None) -> str | None:
+    if place is None:
+        return None
+    if place.kind in ("region", "country"):
+        return place.kind
+    return place.precision
+
+
+def _side_rows(e: schema.Event) -> list[dict]:
+    """Stated side claims, plus the attacker and defender as principals where no claim names them."""
+    rows = [{"claim_id": f"{e.event_id}:{sc.id}", "event_id": e.event_id, "side": sc.side, "camp": sc.camp,
+             "role": sc.role, "basis": "stated", "source_id": sc.source, "section": sc.section,
+             "attributed_to": sc.attributed_to, "note": sc.note} for sc in e.sides]
+    stated = {sc.side for sc in e.sides}
+    for side in (e.attacker, e.defender):
+        if side is not None and side not in stated and side not in ("both", "none"):
+            stated.add(side)
+            rows.append({"claim_id": None, "event_id": e.event_id, "side": side, "camp": side,
+                         "role": "principal", "basis": "derived", "source_id": None, "section": None,
+                         "attributed_to": None, "note": None})
+    return rows
+
+
+def _add_conflicts(tables: dict[str, pd.DataFrame]) -> None:
+    """Compute claim relations and add conflicting aspects to ``events.disputed``."""
+    from .relations import claim_relations, conflicting_aspects
+
+    rel = claim_relations(tables["event_dates"], tables["casualties"], tables["event_outcomes"],
+                          tables["event_places"], tables["places"])
+    tables["claim_relations"] = rel.assign(relation=rel["relation"].astype(str),
+                                           value_a=rel["value_a"].astype(str), value_b=rel["value_b"].astype(str))
+    conflicts = conflicting_aspects(rel)
+    ev = tables["events"]
+
+    def merged(row) -> str | None:
+        stated = row.disputed if isinstance(row.disputed, str) else ""  # pandas 3 turns None into NaN
+        aspects = set(filter(None, stated.split(";"))) | conflicts.get(row.event_id, set())
+        order = list(schema.DISPUTE_ASPECTS)
+        return ";".join(sorted(aspects, key=order.index)) or None
+
+    ev["disputed"] = [merged(row) for row in ev.itertuples(index=False)]
 
 
 def write_tables(tables: dict[str, pd.DataFrame], out_dir: Path) -> None:

@@ -22,7 +22,8 @@ from .parse import DATE_PRECISIONS, QUALITATIVE_LEVELS
 __all__ = [
     "load_events", "load_casualties", "load_commanders", "load_people", "load_places",
     "load_phases", "load_sources", "load_event_dates", "load_event_outcomes",
-    "load_event_places", "load_person_claims", "load_coverage", "resolve_person",
+    "load_event_places", "load_person_claims", "load_coverage", "load_event_sides",
+    "load_disagreements", "load_claim_relations", "resolve_person",
     "resolve_place", "data_dir", "UnknownNameError",
 ]
 
@@ -396,6 +397,78 @@ def load_coverage() -> pd.DataFrame:
         If the file's columns differ from the data dictionary.
     """
     return _load("coverage")
+
+
+def load_event_sides() -> pd.DataFrame:
+    """Event × side: the camp each side fought in (or served) and its role.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``claim_id`` (missing for derived rows), ``event_id``, ``side``,
+        ``camp`` (the principal side of the camp), ``role`` (principal, ally —
+        combatants —; supplier, host, mediator — not combatants), ``basis``
+        (``stated`` by a source, or ``derived`` from the event's attacker and
+        defender), ``source_id``, ``section``, ``attributed_to``, ``note``.
+
+    Raises
+    ------
+    FileNotFoundError
+        If the table is not found in :func:`data_dir` (run ``kdwars build`` first).
+    ValueError
+        If the file's columns differ from the data dictionary.
+
+    Examples
+    --------
+    >>> import kdwars
+    >>> sides = kdwars.load_event_sides()
+    >>> set(sides["basis"]) <= {"stated", "derived"}
+    True
+    """
+    return _load("event_sides")
+
+
+def load_disagreements() -> pd.DataFrame:
+    """Disagreements the articles state or imply, each backed by the claims that disagree.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``event_id``, ``aspect`` (date, place, outcome, figures,
+        participants, route, terms), ``claims`` (claim ids, ';'-separated) and
+        ``note`` (what they disagree on, in our words). Conflicts that the claims
+        show by themselves are in :func:`load_claim_relations`.
+
+    Raises
+    ------
+    FileNotFoundError
+        If the table is not found in :func:`data_dir` (run ``kdwars build`` first).
+    ValueError
+        If the file's columns differ from the data dictionary.
+    """
+    return _load("disagreements")
+
+
+def load_claim_relations() -> pd.DataFrame:
+    """Every pair of date, figure, outcome or site claims on one event, and how they relate.
+
+    The table the build wrote with :func:`kdwars.claim_relations`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``event_id``, ``field``, ``group``, ``claim_a``, ``claim_b``,
+        ``value_a``, ``value_b``, ``source_a``, ``source_b``, ``relation``
+        (same, refines, overlaps, conflicts).
+
+    Raises
+    ------
+    FileNotFoundError
+        If the table is not found in :func:`data_dir` (run ``kdwars build`` first).
+    ValueError
+        If the file's columns differ from the data dictionary.
+    """
+    return _load("claim_relations")
 
 
 class UnknownNameError(KeyError):

@@ -515,7 +515,7 @@ def base_map(
     relief: bool | str = True,
     rivers: bool = True,
     labels: bool = True,
-    figsize: tuple[float, float] = (9, 5.85),
+    figsize: tuple[float, float] = (8.3, 5.4),
 ) -> GeoAxes:
     """Draw an offline base map of Central Asia.
 
@@ -539,7 +539,7 @@ def base_map(
     labels : bool, default True
         Name the main rivers (:data:`RIVER_LABELS`) and lakes/seas
         (:data:`LAKE_LABELS`) that fall within the extent.
-    figsize : (float, float), default (9, 5.85)
+    figsize : (float, float), default (8.3, 5.4)
         Size in inches of the new figure (ignored when ``ax`` is given).
 
     Returns
@@ -620,7 +620,7 @@ def base_map(
                 big = name.startswith(("Caspian", "Aral"))
                 ax.text(
                     lon, lat, name, transform=_PC, ha="center", va="center",
-                    fontsize=10 if big else 7.5, style="italic", color=WATER_TEXT,
+                    fontsize=10 if big else 9, style="italic", color=WATER_TEXT,
                     linespacing=1.0, path_effects=_halo(2.0 if big else 1.8), zorder=6,
                     in_layout=False,  # inside the map: no need to lay it out (much faster)
                 )
@@ -629,7 +629,7 @@ def base_map(
                 ax.text(
                     lon, lat, name, transform=_PC, ha="center", va="center",
                     rotation=_rotation(ax, lon, lat, dlon, dlat), rotation_mode="anchor",
-                    fontsize=7, style="italic", color=WATER_TEXT, path_effects=_halo(1.8),
+                    fontsize=9, style="italic", color=WATER_TEXT, path_effects=_halo(1.8),
                     zorder=6, in_layout=False,
                 )
     return ax
@@ -652,7 +652,7 @@ def _legend_title(title: str | None, n_missing: int, what: str) -> str | None:
 
 def plot_events_map(
     data: pd.DataFrame,
-    hue: str | None = "type",
+    hue: str | None = "event_type",
     style: str | None = None,
     size: str | None = None,
     palette: str | Sequence | Mapping | None = None,
@@ -669,8 +669,8 @@ def plot_events_map(
     data : pandas.DataFrame
         One row per event, with numeric ``lon`` and ``lat`` columns (degrees).
         Rows whose ``lon`` or ``lat`` is missing are not drawn (see Returns).
-    hue : str or None, default "type"
-        Column that colours the points. A side column (``side``, ``attacker``,
+    hue : str or None, default "event_type"
+        Column that colours the points (the default works on :func:`kdwars.load_events` as it is). A side column (``side``, ``attacker``,
         ``defender``, ``winner``, … see :data:`SIDE_COLUMNS`) gets the project's
         side colours (:func:`kdwars.style.side_color`) unless ``palette`` is given.
     style : str, optional
@@ -755,7 +755,7 @@ def plot_events_map(
             if pd.isna(text) or str(text) == "":
                 continue
             ax.text(
-                lon, lat, str(text), transform=offset, fontsize=7, color="#222222",
+                lon, lat, str(text), transform=offset, fontsize=9, color="#222222",
                 ha="left", va="bottom", path_effects=_halo(2.0), zorder=9, clip_on=True, in_layout=False,
             )
 
@@ -767,16 +767,16 @@ def plot_events_map(
     if legend and new is not None:
         new.set_loc("lower right")  # "best" would test every river: seconds slower; few events lie there
         new.set_title(_legend_title(new.get_title().get_text() or None, n_missing, "events"))
-        new.get_title().set_fontsize(8)
+        new.get_title().set_fontsize(9)
         for text in new.get_texts():
-            text.set_fontsize(8)
+            text.set_fontsize(9)
         new.get_frame().set_alpha(0.9)
         new.set_zorder(10)
     elif legend and n_missing:
         if previous is not None and ax.get_legend() is previous:
             ax.add_artist(previous)
         ax.legend(handles=[], title=_legend_title(None, n_missing, "events"), loc="lower right",
-                  fontsize=8, title_fontsize=8)
+                  fontsize=9, title_fontsize=9)
     return ax
 
 
@@ -890,7 +890,7 @@ def plot_flows_map(
         for lon, lat, text in zip(df["lon1"], df["lat1"], df[label]):
             if pd.isna(text) or str(text) == "":
                 continue
-            ax.text(lon, lat, str(text), transform=offset, fontsize=7, color="#222222",
+            ax.text(lon, lat, str(text), transform=offset, fontsize=9, color="#222222",
                     ha="left", va="top", path_effects=_halo(2.0), zorder=9, clip_on=True, in_layout=False)
 
     if legend and (pal or n_missing):
@@ -899,5 +899,5 @@ def plot_flows_map(
             ax.add_artist(previous)
         handles = [Line2D([], [], color=c, linewidth=2, label=str(k)) for k, c in pal.items()]
         ax.legend(handles=handles, title=_legend_title(hue, n_missing, "flows"),
-                  loc="lower left", fontsize=8, title_fontsize=8, framealpha=0.9).set_zorder(10)
+                  loc="lower left", fontsize=9, title_fontsize=9, framealpha=0.9).set_zorder(10)
     return ax

@@ -30,7 +30,18 @@ __all__ = [
     "set_theme", "save_figure", "plot_timeline", "plot_phase_schemes", "plot_counts", "plot_upper_hand",
     "plot_table_heatmap", "plot_careers", "plot_commander_records", "plot_claim_ranges", "plot_force_ratio",
     "plot_totals", "plot_city_control", "plot_date_claims", "SOURCE_COLORS", "SOURCE_LABELS",
+    "min_font_size", "source_line", "MIN_FONT", "MAX_WIDTH_PX",
 ]
+
+#: Smallest font size (points) of any text on a chart: at the 100 dpi the figures are
+#: saved with and at most :data:`MAX_WIDTH_PX` wide, GitHub shows them at full size.
+MIN_FONT = 9
+#: Widest saved figure in pixels (GitHub's rendered notebooks and README are about 850 px).
+MAX_WIDTH_PX = 850
+#: Default figure size in inches (850 × 480 px at 100 dpi).
+FIGSIZE = (8.3, 4.8)
+#: The source line every saved chart carries unless it sets its own.
+SOURCE_LINE = "Source: kdwars dataset — claims from five encyclopedia articles on the Kazakh–Dzungar Wars"
 
 #: One colour (and label) per source article.
 SOURCE_COLORS = {
@@ -51,7 +62,8 @@ def set_theme(context: str = "notebook") -> None:
 
     Calls :func:`seaborn.set_theme` and updates :data:`matplotlib.rcParams`
     (bold left-aligned titles, no legend frame, tight bounding box when saving,
-    default figure size 10 × 5 inches); the change lasts for the session.
+    default figure size 8.5 × 4.8 inches, no text under 9 pt); the change lasts for
+    the session.
 
     Parameters
     ----------
@@ -63,26 +75,71 @@ def set_theme(context: str = "notebook") -> None:
     >>> import kdwars
     >>> kdwars.set_theme()  # doctest: +SKIP
     """
-    sns.set_theme(style="whitegrid", context=context, font_scale=0.95)
+    sns.set_theme(style="whitegrid", context=context)
     mpl.rcParams.update({
         "figure.dpi": 100, "savefig.dpi": 100, "savefig.bbox": "tight", "axes.titleweight": "bold",
         "axes.titlesize": 12, "axes.titlelocation": "left", "legend.frameon": False,
-        "figure.figsize": (10, 5),
+        "figure.figsize": FIGSIZE, "font.size": 10, "axes.labelsize": 10, "xtick.labelsize": MIN_FONT,
+        "ytick.labelsize": MIN_FONT, "legend.fontsize": MIN_FONT, "legend.title_fontsize": 10,
     })
 
 
-def _ax(ax: Axes | None, figsize=(10, 5)) -> Axes:
+def _ax(ax: Axes | None, figsize=FIGSIZE) -> Axes:
     if ax is None:
         _, ax = plt.subplots(figsize=figsize, layout="constrained")
     return ax
 
 
-def save_figure(ax_or_fig, name: str, directory: str | Path | None = None, show: bool = True) -> Path:
+def min_font_size(fig) -> float:
+    """Smallest font size (points) of any visible, non-empty text on a figure.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+
+    Returns
+    -------
+    float
+        ``inf`` when the figure has no text.
+    """
+    sizes = [t.get_fontsize() for t in fig.findobj(mpl.text.Text)
+             if t.get_visible() and t.get_text().strip() and t.get_alpha() != 0]
+    return min(sizes, default=float("inf"))
+
+
+def source_line(fig, text: str | None = None):
+    """Add the chart's source line under the figure (once).
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+    text : str, optional
+        The line; default :data:`SOURCE_LINE`.
+
+    Returns
+    -------
+    matplotlib.text.Text
+        The source line (an existing one is returned unchanged).
+    """
+    for t in fig.texts:
+        if getattr(t, "_kdwars_source", False):
+            return t
+    line = fig.text(0.0, 0.0, text or SOURCE_LINE, ha="left", va="top", fontsize=MIN_FONT, color="#555555",
+                    transform=fig.transFigure)
+    line._kdwars_source = True
+    return line
+
+
+def save_figure(ax_or_fig, name: str, directory: str | Path | None = None, show: bool = True,
+                source: str | None = None) -> Path:
     """Save a figure as ``reports/figures/<name>.png`` (for the README gallery).
 
     In a notebook with the inline backend (and ``show=True``) the saved PNG is
     displayed and the figure closed, so that it is rendered once, not twice;
-    the notebook shows exactly the file that was saved.
+    the notebook shows exactly the file that was saved. Every saved chart gets a
+    source line (:func:`source_line`), and its PNG records its smallest font size
+    (``kdwars:min-font-pt``): with the PNG's width, the tests check the size a
+    reader sees once GitHub has scaled it to fit :data:`MAX_WIDTH_PX`.
 
     Parameters
     ----------
@@ -96,6 +153,8 @@ def save_figure(ax_or_fig, name: str, directory: str | Path | None = None, show:
         overrides the default.
     show : bool, default True
         With the inline backend, display the saved PNG and close the figure.
+    source : str, optional
+        The source line; default :data:`SOURCE_LINE`.
 
     Returns
     -------
@@ -113,7 +172,8 @@ def save_figure(ax_or_fig, name: str, directory: str | Path | None = None, show:
     directory = Path(directory) if directory is not None else _paths.figures_dir()
     directory.mkdir(parents=True, exist_ok=True)
     path = directory / f"{name}.png"
-    fig.savefig(path, dpi=100, metadata={"Software": None})
+    source_line(fig, source)
+    fig.savefig(path, dpi=100, metadata={"Software": None, "kdwars:min-font-pt": f"{min_font_size(fig):.1f}"})
     if show and "inline" in mpl.get_backend():
         from IPython.display import Image, display
 
@@ -157,7 +217,7 @@ def _phase_bands(ax: Axes, phases: pd.DataFrame, scheme: str, xlim: tuple[float,
         text = _short_label(row)
         if label and text:
             ax.text((x0 + x1) / 2, 0.995 - 0.035 * (k % 2), text, transform=ax.get_xaxis_transform(),
-                    ha="center", va="top", fontsize=7, color="#333333", zorder=5, in_layout=False)
+                    ha="center", va="top", fontsize=MIN_FONT, color="#333333", zorder=5, in_layout=False)
             k += 1
 
 
@@ -210,7 +270,7 @@ def plot_timeline(events: pd.DataFrame, phases: pd.DataFrame | None = None, sche
     >>> ax = kdwars.plot_timeline(kdwars.load_events(), kdwars.load_phases())  # doctest: +SKIP
     """
     _need(events, ["year_start", "year_end", y, hue], "plot_timeline")
-    ax = _ax(ax, (11, 6))
+    ax = _ax(ax, (8.3, 6))
     ev = events.copy()
     ev[hue] = ev[hue].astype("object").fillna("none")
     if order is None:
@@ -242,7 +302,7 @@ def plot_timeline(events: pd.DataFrame, phases: pd.DataFrame | None = None, sche
     ax.grid(axis="y", visible=False)
     if len(before):
         ax.text(xlim[0] + 0.5, len(order) - 0.7, f"+{len(before)} prelude events before {xlim[0]}",
-                fontsize=8, color="#555555", va="bottom", in_layout=False)
+                fontsize=MIN_FONT, color="#555555", va="bottom", in_layout=False)
     values = [v for v in ("kazakh", "dzungar", "khoshut", "bukhara", "qing", "russia", "kalmyk", "inconclusive",
                           "disputed", "unknown", "none") if v in set(ev[hue])]
     values += sorted(set(ev[hue]) - set(values))
@@ -278,7 +338,7 @@ def plot_phase_schemes(phases: pd.DataFrame, xlim: tuple[int, int] = (1630, 1772
     >>> import kdwars
     >>> ax = kdwars.plot_phase_schemes(kdwars.load_phases())  # doctest: +SKIP
     """
-    ax = _ax(ax, (11, 3))
+    ax = _ax(ax, (8.3, 3.2))
     for row, (scheme, title) in enumerate((("period", "War-by-war periods\n(current overview)"),
                                            ("stage", "Four stages\n(older overview)"))):
         p = phases[phases["scheme"] == scheme].sort_values("start_year")
@@ -295,7 +355,7 @@ def plot_phase_schemes(phases: pd.DataFrame, xlim: tuple[int, int] = (1630, 1772
                 label = {"prelude": "prelude", "aftermath": "aftermath", "before-stages": "before",
                          "after-stages": "after"}.get(ph["phase_id"], "")
             if (x1 - x0) >= 4 and label:
-                ax.text((x0 + x1) / 2, row, label, ha="center", va="center", fontsize=7.5, in_layout=False,
+                ax.text((x0 + x1) / 2, row, label, ha="center", va="center", fontsize=MIN_FONT, in_layout=False,
                         color="white" if war else "#333333", rotation=0 if (x1 - x0) > 14 else 90)
         ax.text(xlim[0] - 1, row, title, ha="right", va="center", fontsize=9)
     ax.set_yticks([])
@@ -416,7 +476,7 @@ def plot_upper_hand(table: pd.DataFrame, labels: dict | None = None, sides: tupl
     >>> ax = kdwars.plot_upper_hand(hand)  # doctest: +SKIP
     """
     _need(table, list(sides), "plot_upper_hand")
-    ax = _ax(ax, (10, 4.5))
+    ax = _ax(ax, (8.3, 4.5))
     x = np.arange(len(table))
     a, b = sides
     ax.bar(x, table[a], color=side_color(a), label=f"{a} won", edgecolor="black", linewidth=0.4)
@@ -470,11 +530,11 @@ def plot_table_heatmap(table: pd.DataFrame, ax: Axes | None = None, cmap: str = 
     >>> cross = A.phase_crosswalk(kdwars.load_events(), kdwars.load_phases())
     >>> ax = kdwars.plot_table_heatmap(cross, xlabel="stage", ylabel="period")  # doctest: +SKIP
     """
-    ax = _ax(ax, (max(6, 0.55 * table.shape[1] + 3), max(3, 0.38 * table.shape[0] + 1.5)))
+    ax = _ax(ax, (min(8.3, max(6, 0.55 * table.shape[1] + 3)), max(3, 0.38 * table.shape[0] + 1.5)))
     data = table.astype(float)
     mask = data == 0 if zero_blank else None
     sns.heatmap(data, ax=ax, cmap=cmap, annot=annot, fmt=".0f", mask=mask, linewidths=0.5, linecolor="#EEEEEE",
-                cbar_kws={"label": cbar_label, "shrink": 0.7}, annot_kws={"fontsize": 8})
+                cbar_kws={"label": cbar_label, "shrink": 0.7}, annot_kws={"fontsize": MIN_FONT})
     for text in ax.texts:  # cell annotations lie inside the axes: keep them out of the (slow) layout pass
         text.set_in_layout(False)
     cbar = ax.collections[0].colorbar if ax.collections else None
@@ -520,14 +580,14 @@ def plot_careers(careers: pd.DataFrame, ax: Axes | None = None, label: str = "na
         If ``careers`` lacks a needed column.
     """
     _need(careers, ["first_year", "last_year", "side", label, "n_events"], "plot_careers")
-    ax = _ax(ax, (10, max(4, 0.28 * len(careers) + 1)))
+    ax = _ax(ax, (8.3, max(4, 0.3 * len(careers) + 1)))
     c = careers.reset_index(drop=True)
     for i, r in c.iterrows():
         ax.barh(i, r["last_year"] - r["first_year"] + 1, left=r["first_year"], color=side_color(r["side"]),
                 edgecolor="black", linewidth=0.4, height=0.7)
-        ax.text(r["last_year"] + 1.5, i, f"{r['n_events']}", va="center", fontsize=7, color="#444444",
+        ax.text(r["last_year"] + 1.5, i, f"{r['n_events']}", va="center", fontsize=MIN_FONT, color="#444444",
                 in_layout=False)
-    ax.set_yticks(range(len(c)), c[label], fontsize=8)
+    ax.set_yticks(range(len(c)), c[label], fontsize=MIN_FONT)
     ax.invert_yaxis()
     ax.set_xlabel("Year (bar: first to last recorded event; number: events)")
     ax.grid(axis="y", visible=False)
@@ -572,14 +632,14 @@ def plot_commander_records(records: pd.DataFrame, ax: Axes | None = None, top: i
     """
     _need(records, ["won", "lost", "undecided", "side"], "plot_commander_records")
     r = records.head(top)
-    ax = _ax(ax, (9, 0.35 * len(r) + 1.5))
+    ax = _ax(ax, (8.3, 0.36 * len(r) + 1.5))
     names = [f"{n} ({s})" for n, s in zip(r[label] if label in r else r.index, r["side"])]
     y = np.arange(len(r))
     left = np.zeros(len(r))
     for col, color, hatch in (("won", "#1B7837", ""), ("lost", "#B2182B", "//"), ("undecided", "#BBBBBB", "..")):
         ax.barh(y, r[col], left=left, color=color, hatch=hatch, edgecolor="white", label=col, height=0.7)
         left += r[col].to_numpy()
-    ax.set_yticks(y, names, fontsize=8)
+    ax.set_yticks(y, names, fontsize=MIN_FONT)
     ax.invert_yaxis()
     ax.set_xlabel("Events commanded (battles, sieges, raids, campaigns)")
     ax.xaxis.set_major_locator(mpl.ticker.MaxNLocator(integer=True))
@@ -642,7 +702,7 @@ def plot_claim_ranges(data: pd.DataFrame, y: str = "event", hue: str = "side", l
     _need(data, [y, hue, low, high], "plot_claim_ranges")
     d = data.reset_index(drop=True)
     rows = list(dict.fromkeys(d[y]))
-    ax = _ax(ax, (10, max(3.5, 0.42 * len(rows) + 1.2)))
+    ax = _ax(ax, (8.3, max(3.5, 0.42 * len(rows) + 1.2)))
     pal = palette or {h: (SOURCE_COLORS.get(h) if hue == "source_id" else side_color(h)) for h in d[hue].unique()}
     offsets: dict = {}
     counts = d.groupby(y).size()
@@ -672,7 +732,7 @@ def plot_claim_ranges(data: pd.DataFrame, y: str = "event", hue: str = "side", l
         ax.xaxis.set_major_formatter(mpl.ticker.FuncFormatter(lambda v, _: f"{v:,.0f}"))
         if len(values):
             ax.set_xlim(values.min() / 1.8, values.max() * 3.0)  # room for the open-bound arrows
-    ax.set_yticks(range(len(rows)), rows, fontsize=8)
+    ax.set_yticks(range(len(rows)), rows, fontsize=MIN_FONT)
     ax.set_ylim(len(rows) - 0.5, -0.5)
     ax.set_xlabel(xlabel)
     ax.grid(axis="y", visible=False)
@@ -682,7 +742,7 @@ def plot_claim_ranges(data: pd.DataFrame, y: str = "event", hue: str = "side", l
                 Line2D([], [], color="#555555", marker="o", linestyle="", label="single figure"),
                 Line2D([], [], color="#555555", marker=r"$\rightarrow$", linestyle="", markersize=12,
                        label="open: 'more than'")]
-    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8)
+    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=MIN_FONT)
     return ax
 
 
@@ -721,7 +781,7 @@ def plot_force_ratio(ratios: pd.DataFrame, ax: Axes | None = None, sides: tuple[
     >>> ax = kdwars.plot_force_ratio(ratio)  # doctest: +SKIP
     """
     _need(ratios, ["name", "ratio_low", "ratio_high", "winner"], "plot_force_ratio")
-    ax = _ax(ax, (9, 0.5 * len(ratios) + 1.5))
+    ax = _ax(ax, (8.3, 0.5 * len(ratios) + 1.5))
     for i, r in ratios.reset_index(drop=True).iterrows():
         lo, hi = r["ratio_low"], r["ratio_high"]
         color = OUTCOME_COLORS.get(r["winner"], "#999999")
@@ -735,7 +795,7 @@ def plot_force_ratio(ratios: pd.DataFrame, ax: Axes | None = None, sides: tuple[
     ax.axvline(1, color="black", lw=1, ls="--")
     ax.set_xscale("log")
     ax.xaxis.set_major_formatter(mpl.ticker.FuncFormatter(lambda v, _: f"{v:g}×"))
-    ax.set_yticks(range(len(ratios)), [f"{n} ({y})" for n, y in zip(ratios["name"], ratios["year"])], fontsize=8)
+    ax.set_yticks(range(len(ratios)), [f"{n} ({y})" for n, y in zip(ratios["name"], ratios["year"])], fontsize=MIN_FONT)
     ax.invert_yaxis()
     ax.set_xlabel(f"{sides[0].capitalize()} strength ÷ {sides[1]} strength (log scale; range over all claims)")
     ax.grid(axis="y", visible=False)
@@ -785,7 +845,7 @@ def plot_totals(totals: pd.DataFrame, phase_col: str = "period", ax: Axes | None
     >>> ax = kdwars.plot_totals(totals)  # doctest: +SKIP
     """
     _need(totals, [phase_col, "side", "low", "high"], "plot_totals")
-    ax = _ax(ax, (10, 4.5))
+    ax = _ax(ax, (8.3, 4.5))
     phases = list(dict.fromkeys(totals[phase_col]))
     sides = list(dict.fromkeys(totals["side"]))
     width = 0.8 / max(len(sides), 1)
@@ -809,7 +869,7 @@ def plot_totals(totals: pd.DataFrame, phase_col: str = "period", ax: Axes | None
     handles, texts = ax.get_legend_handles_labels()
     handles.append(Line2D([], [], color="black", marker=r"$\geq$", linestyle="", markersize=9))
     texts.append("open-ended (more than)")
-    ax.legend(handles, texts, loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8)
+    ax.legend(handles, texts, loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=MIN_FONT)
     return ax
 
 
@@ -850,7 +910,7 @@ def plot_city_control(control: pd.DataFrame, names: dict | None = None, ax: Axes
     """
     _need(control, ["place_id", "year", "holder"], "plot_city_control")
     cities = list(dict.fromkeys(control["place_id"]))
-    ax = _ax(ax, (10, 0.6 * len(cities) + 1.5))
+    ax = _ax(ax, (8.3, 0.6 * len(cities) + 1.5))
     for i, city in enumerate(cities):
         c = control[control["place_id"] == city].sort_values("year")
         runs = (c["holder"] != c["holder"].shift()).cumsum()
@@ -920,7 +980,7 @@ def plot_date_claims(claims: pd.DataFrame, ax: Axes | None = None, label: str = 
     """
     _need(claims, ["event_id", label, "year_start", "year_end", "source_id"], "plot_date_claims")
     events = list(dict.fromkeys(claims["event_id"]))
-    ax = _ax(ax, (10, 0.5 * len(events) + 1.5))
+    ax = _ax(ax, (8.3, 0.5 * len(events) + 1.5))
     names = claims.drop_duplicates("event_id").set_index("event_id")[label]
     for i, ev in enumerate(events):
         c = claims[claims["event_id"] == ev].reset_index(drop=True)
@@ -931,16 +991,16 @@ def plot_date_claims(claims: pd.DataFrame, ax: Axes | None = None, label: str = 
             x0, x1 = r["year_start"] - base, r["year_end"] - base + 1
             ax.plot([x0, x1], [yy, yy], color=color, lw=4, solid_capstyle="butt")
             if r.get("attributed_to") is not None and pd.notna(r.get("attributed_to")):
-                ax.text(x1 + 0.15, yy, str(r["attributed_to"]), fontsize=6.5, va="center", color="#333333",
+                ax.text(x1 + 0.15, yy, str(r["attributed_to"]), fontsize=MIN_FONT, va="center", color="#333333",
                         in_layout=False)
         if relative:
-            ax.text(1.01, i, f"from {base}", transform=ax.get_yaxis_transform(), fontsize=7.5, va="center")
-    ax.set_yticks(range(len(events)), [names[e] for e in events], fontsize=8)
+            ax.text(1.01, i, f"from {base}", transform=ax.get_yaxis_transform(), fontsize=MIN_FONT, va="center")
+    ax.set_yticks(range(len(events)), [names[e] for e in events], fontsize=MIN_FONT)
     ax.set_ylim(len(events) - 0.5, -0.5)
     ax.set_xlabel("Years after the earliest claimed year (bar: the years a claim allows)" if relative
                   else "Year claimed (bar: the years a claim allows)")
     ax.grid(axis="y", visible=False)
     used = [s for s in SOURCE_COLORS if s in set(claims["source_id"])]
     ax.legend(handles=[Patch(color=SOURCE_COLORS[s], label=SOURCE_LABELS[s]) for s in used], loc="upper center",
-              bbox_to_anchor=(0.5, -0.1 - 0.5 / max(len(events), 1)), ncol=len(used), title="source", fontsize=8)
+              bbox_to_anchor=(0.5, -0.1 - 0.5 / max(len(events), 1)), ncol=len(used), title="source", fontsize=MIN_FONT)
     return ax

@@ -24,7 +24,9 @@ EVENT_TYPES = (
     "displacement", "founding", "fortification",
 )
 #: Event types whose outcome is a military result (winner ``unknown`` when no source says).
+#: Only these contests may carry a ``winner``; any other type keeps its outcome as a phrase.
 MILITARY_TYPES = ("war", "campaign", "invasion", "battle", "siege", "city-capture", "raid")
+CONTEST_TYPES = MILITARY_TYPES
 MEASURES = (
     "strength", "killed", "wounded", "captured", "losses", "livestock-taken", "migrants",
     "hostages", "tribute",
@@ -57,7 +59,16 @@ FATES = ("KIA", "POW")
 PLACE_ROLES = (
     "site", "near", "theatre", "target", "captured", "destination", "origin", "route", "border", "named", "held",
 )
-DISPUTE_ASPECTS = ("date", "place", "outcome", "figures")
+#: What two claims can disagree about (``disagreements[].aspect``; ``events.disputed``).
+DISPUTE_ASPECTS = ("date", "place", "outcome", "figures", "participants", "route", "terms")
+#: How a date or a place was obtained: from the event's own sentences, or inferred from the narrative.
+BASES = ("stated", "inferred")
+#: What a side was to an event (``event_sides.role``): a combatant (principal or ally) or not.
+SIDE_ROLES = ("principal", "ally", "supplier", "host", "mediator")
+#: How two claims on the same event and field relate (``kdwars.claim_relations``).
+RELATIONS = ("same", "refines", "overlaps", "conflicts")
+#: A claim's stable id inside its event: a letter (d, o, p, f, c, s) and 4-12 letters/digits.
+CLAIM_ID_PATTERN = r"^[a-z][a-z0-9]{4,12}$"
 SCHEMES = ("period", "stage")
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
@@ -68,8 +79,13 @@ class _Model(BaseModel):
 
 
 class Cite(_Model):
-    """Fields every claim carries: where a reader finds the sentence."""
+    """Fields every claim carries: where a reader finds the sentence.
 
+    ``id`` is the claim's stable id within its event: written once, never derived from
+    the claim's content, so correcting a value or a note keeps the id a reader cited.
+    """
+
+    id: str | None = Field(default=None, pattern=CLAIM_ID_PATTERN)
     source: str = Field(min_length=1)
     section: str = Field(min_length=1)
     attributed_to: str | None = None
@@ -118,6 +134,42 @@ class Participant(Cite):
     fate: Literal[FATES] | None = None  # type: ignore[valid-type]
 
 
+class SideClaim(Cite):
+    """A side's part in an event: which camp it fought in (or served), and in what role."""
+
+    side: Literal[SIDES]  # type: ignore[valid-type]
+    camp: Literal[SIDES]  # type: ignore[valid-type]
+    role: Literal[SIDE_ROLES] = "principal"  # type: ignore[valid-type]
+
+
+class InferredDate(_Model):
+    """Bounds for an event that no sentence dates: what the narrative puts it after and before."""
+
+    start: int = Field(ge=1000, le=1899)
+    end: int = Field(ge=1000, le=1899)
+    after: list[str] = []
+    before: list[str] = []
+    source: str = Field(min_length=1)
+    section: str = Field(min_length=1)
+    note: str = Field(min_length=1)
+
+    @field_validator("end")
+    @classmethod
+    def _ordered(cls, v: int, info):
+        start = info.data.get("start")
+        if start is not None and v < start:
+            raise ValueError(f"end {v} is before start {start}")
+        return v
+
+
+class Disagreement(_Model):
+    """A disagreement the articles state or imply, backed by two or more of the event's claims."""
+
+    aspect: Literal[DISPUTE_ASPECTS]  # type: ignore[valid-type]
+    claims: list[str] = Field(min_length=2)
+    note: str = Field(min_length=1)
+
+
 class Event(_Model):
     event_id: str = Field(pattern=SLUG_PATTERN)
     name: str = Field(min_length=1)
@@ -126,16 +178,21 @@ class Event(_Model):
     place: str = Field(min_length=1)
     attacker: Literal[SIDES] | None = None  # type: ignore[valid-type]
     defender: Literal[SIDES] | None = None  # type: ignore[valid-type]
-    disputed: list[Literal[DISPUTE_ASPECTS]] = []  # type: ignore[valid-type]
+    place_basis: Literal[BASES] = "stated"  # type: ignore[valid-type]
+    place_note: str | None = None
+    date_basis: Literal[BASES] = "stated"  # type: ignore[valid-type]
+    date_inferred: InferredDate | None = None
+    disagreements: list[Disagreement] = []
     period: str | None = None
     stage: str | None = None
     summary: str = Field(min_length=1)
     note: str | None = None
-    dates: list[DateClaim] = Field(min_length=1)
+    dates: list[DateClaim] = []
     outcomes: list[OutcomeClaim] = []
     places: list[PlaceClaim] = []
     figures: list[FigureClaim] = []
     participants: list[Participant] = []
+    sides: list[SideClaim] = []
 
 
 class PersonClaim(Cite):
