@@ -28,14 +28,16 @@ LOADERS = sorted(n for n in kdwars.__all__ if n.startswith("load_"))
 #: Modules that the core install (pandas only) must neither need nor have.
 HEAVY = ["matplotlib", "seaborn", "cartopy", "shapely", "yaml", "pydantic", "scipy"]
 
-# Run inside another interpreter: uses every loader, the resolvers and reconcile,
-# then reports which heavy modules were imported along the way.
+# Run inside another interpreter: uses every loader, the resolvers, reconcile and the
+# pandas-only helpers, then reports which heavy modules were imported along the way.
 CORE_USE = textwrap.dedent("""
     import json, sys
     import kdwars
     loaders = sorted(n for n in kdwars.__all__ if n.startswith("load_"))
     rows = {name: len(getattr(kdwars, name)()) for name in loaders}
     rec = kdwars.reconcile(kdwars.load_casualties())
+    from kdwars import analysis, cards, counting  # pandas-only helpers
+    by_phase = analysis.by_phase(kdwars.load_events(), kdwars.load_phases())
     print(json.dumps({
         "file": kdwars.__file__,
         "version": kdwars.__version__,
@@ -44,13 +46,14 @@ CORE_USE = textwrap.dedent("""
         "place": kdwars.resolve_place("Sairam"),
         "reconciled": len(rec),
         "statuses": sorted(set(rec["status"])),
+        "by_phase": len(by_phase),
         "imported": sorted(m for m in __HEAVY__ if m in sys.modules),
     }))
 """).replace("__HEAVY__", repr(HEAVY))
 
 # Makes the heavy modules unimportable in the checkout's interpreter (they are
 # installed in the development venv), as they are in a core install.
-BLOCKER = textwrap.dedent("""
+BLOCKER_TEMPLATE = """
     import importlib.abc, sys
     class _Block(importlib.abc.MetaPathFinder):
         def find_spec(self, name, path=None, target=None):
@@ -58,7 +61,8 @@ BLOCKER = textwrap.dedent("""
                 raise ModuleNotFoundError(f"No module named {name!r}", name=name)
             return None
     sys.meta_path.insert(0, _Block())
-""").replace("__HEAVY__", repr(HEAVY))
+"""
+BLOCKER = textwrap.dedent(BLOCKER_TEMPLATE).replace("__HEAVY__", repr(HEAVY))
 
 
 def _clean_env(**extra: str) -> dict[str, str]:
@@ -127,10 +131,31 @@ def test_loaders_need_no_plotting_yaml_or_pydantic():
     assert res.returncode == 0, res.stderr
     out = json.loads(res.stdout)
     assert out["imported"] == []
-    assert set(out["rows"]) == set(LOADERS) and all(n > 0 for n in out["rows"].values()), out["rows"]
-    assert out["rows"]["load_events"] == len(kdwars.load_events())
+    assert out["rows"] == {name: len(getattr(kdwars, name)()) for name in LOADERS}
+    assert out["rows"]["load_events"] > 100
     assert (out["person"], out["place"]) == ("abul-khair-khan", "sayram")
     assert out["reconciled"] == len(kdwars.reconcile(kdwars.load_casualties()))
+
+
+def test_plot_extra_needs_neither_the_build_nor_the_maps_extra():
+    """kdwars[plot] = matplotlib + seaborn: the analysis, counting, cards and charts work
+    with PyYAML, pydantic, cartopy and shapely unimportable."""
+    blocked = ["yaml", "pydantic", "cartopy", "shapely", "scipy"]
+    code = textwrap.dedent(BLOCKER_TEMPLATE).replace("__HEAVY__", repr(blocked)) + textwrap.dedent("""
+        import kdwars
+        from kdwars import analysis, plotting
+        events = kdwars.load_events()
+        assert len(analysis.by_phase(events, kdwars.load_phases())) > 0
+        ax = plotting.plot_timeline(events, kdwars.load_phases())
+        assert ax.figure is not None
+        for module in ("counting", "cards", "style"):
+            getattr(kdwars, module)
+        print(sorted(m for m in sys.modules if m.split(".")[0] in BLOCKED))
+    """).replace("BLOCKED", repr(blocked))
+    res = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True,
+                         env=_clean_env(PYTHONPATH=str(REPO / "src"), MPLBACKEND="Agg"))
+    assert res.returncode == 0, res.stderr[-3000:]
+    assert res.stdout.strip() == "[]"
 
 
 def test_build_without_the_build_extra_says_what_to_install():
@@ -223,6 +248,7 @@ def test_core_wheel_works_with_pandas_alone(wheel, tmp_path):
     assert out["rows"] == {name: len(getattr(kdwars, name)()) for name in LOADERS}
     assert (out["person"], out["place"]) == ("abul-khair-khan", "sayram")
     assert out["reconciled"] == len(kdwars.reconcile(kdwars.load_casualties()))
+    assert out["by_phase"] == len(kdwars.by_phase(kdwars.load_events(), kdwars.load_phases()))
     assert out["statuses"] == sorted(set(kdwars.reconcile(kdwars.load_casualties())["status"]))
 
     # the raw-data build is an extra: a clear hint, not a traceback

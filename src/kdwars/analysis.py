@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from .reconcile import reconcile
-from .schema import MILITARY_TYPES
+from .vocab import MILITARY_TYPES
 
 __all__ = [
     "phase_order", "by_phase", "by_region", "events_per_decade", "upper_hand", "phase_crosswalk",

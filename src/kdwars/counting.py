@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .schema import CONTEST_TYPES
+from .vocab import CONTEST_TYPES
 
 MAIN_SIDES = ("kazakh", "dzungar")
 LEVELS = ("leaf", "top")

@@ -12,6 +12,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from .vocab import CONTEST_TYPES, MILITARY_TYPES  # noqa: F401 - re-exported
+
 SIDES = (
     "kazakh", "dzungar", "oirat", "bukhara", "khoshut", "khalkha", "qing", "russia",
     "kalmyk", "kyrgyz", "uzbek", "kokand", "khiva", "yarkent", "altan-khanate",
@@ -23,10 +25,7 @@ EVENT_TYPES = (
     "embassy", "treaty", "protectorate", "death", "succession", "capture-of-person",
     "displacement", "founding", "fortification",
 )
-#: Event types whose outcome is a military result (winner ``unknown`` when no source says).
-#: Only these contests may carry a ``winner``; any other type keeps its outcome as a phrase.
-MILITARY_TYPES = ("war", "campaign", "invasion", "battle", "siege", "city-capture", "raid")
-CONTEST_TYPES = MILITARY_TYPES
+# MILITARY_TYPES and CONTEST_TYPES live in vocab.py (the analysis needs them without pydantic).
 MEASURES = (
     "strength", "killed", "wounded", "captured", "losses", "livestock-taken", "migrants",
     "hostages", "tribute",
