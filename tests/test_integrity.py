@@ -36,16 +36,19 @@ def test_references_exist(t):
 
 
 def test_phases_exist_and_cover_events(t):
-    """Each event's phase contains the start year of its leading (first) date claim."""
+    """Each event's phase contains the start year of its leading (first) date claim, or the
+    lower bound of an inferred date."""
     ph = t["phases"]
-    first = t["dates"].groupby("event_id", sort=False).first()
+    first = t["dates"].groupby("event_id", sort=False).first()["year_start"]
+    inferred = t["events"].loc[t["events"]["date_basis"] == "inferred"].set_index("event_id")["year_start"]
+    first = pd.concat([first, inferred])
     for scheme, col in (("period", "period"), ("stage", "stage")):
         p = ph[ph["scheme"] == scheme].set_index("phase_id")
         assert t["events"][col].notna().all(), f"events without a {scheme}"
         assert set(t["events"][col]) <= set(p.index)
         for _, e in t["events"].iterrows():
             ph_row = p.loc[e[col]]
-            y = first.loc[e["event_id"], "year_start"]
+            y = first.loc[e["event_id"]]
             assert ph_row["start_year"] <= y <= ph_row["end_year"], (e["event_id"], scheme)
 
 

@@ -19,7 +19,12 @@ import kdwars
 from .conftest import RAW, REPO
 
 SOURCES_DIR = REPO.parent / "shared" / "sources"
-pytestmark = pytest.mark.skipif(not SOURCES_DIR.is_dir(), reason="source articles not beside the repository")
+pytestmark = pytest.mark.skipif(
+    not SOURCES_DIR.is_dir(),
+    reason=(f"SOURCE TEXTS NOT FOUND at {SOURCES_DIR}: the phrase-in-section checks did NOT run. "
+            "Put the five plain-text extracts there (file names and sha256 in data/raw/sources.yaml; "
+            "how to get them: README.md, 'The sources')."),
+)
 
 
 def norm(text: str) -> str:

@@ -543,7 +543,9 @@ def compile_tables(raw_dir: Path) -> tuple[dict[str, pd.DataFrame], BuildReport]
     source_rows = [{
         "source_id": r.model.source_id, "file": r.model.file, "title": r.model.title,
         "version": r.model.version, "kind": r.model.kind, "note": r.model.note,
-        "n_sections": len(r.model.sections),
+        "n_sections": len(r.model.sections), "url": r.model.url, "mirror_url": r.model.mirror_url,
+        "sha256": r.model.sha256, "licence": r.model.licence, "attribution": r.model.attribution,
+        "provenance_note": r.model.provenance_note,
     } for r in sources]
     cov_rows = []
     kinds = ("dates", "outcomes", "places", "figures", "participants", "sides", "person_claims")
@@ -702,11 +704,13 @@ def _add_conflicts(tables: dict[str, pd.DataFrame]) -> None:
 def write_tables(tables: dict[str, pd.DataFrame], out_dir: Path) -> None:
     """Write every table (and ``datapackage.json``) atomically into ``out_dir``."""
     from .datapackage import conform, describe
+    from .exports import write_exports
 
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=".kdwars-build-", dir=out_dir))
     try:
+        tables = write_exports(tables, tmp)  # date_edtf, events.geojson, places.geojson
         for name in TABLES:
             df = conform(name, tables[name])
             df.to_csv(tmp / f"{name}.csv", index=False, lineterminator="\n", float_format="%.4f")

@@ -1,4 +1,4 @@
-"""Command line: ``kdwars build`` and ``kdwars validate``."""
+"""Command line: ``kdwars build``, ``kdwars validate`` and ``kdwars codebook``."""
 
 from __future__ import annotations
 
@@ -36,7 +36,16 @@ def main(argv: list[str] | None = None) -> int:
     b.add_argument("--out", type=Path, default=None, help="output directory (default: data/processed)")
     v = sub.add_parser("validate", help="check data/raw without writing anything")
     v.add_argument("--raw", type=Path, default=None, help="raw records directory (default: data/raw)")
+    c = sub.add_parser("codebook", help="write the codebook (docs/codebook.md) from the data dictionary")
+    c.add_argument("--out", type=Path, default=None, help="output file (default: docs/codebook.md)")
     args = parser.parse_args(argv)
+    if args.command == "codebook":
+        from .codebook import write_codebook
+
+        root = _paths.repo_root()
+        path = write_codebook(args.out or ((root or Path(".")) / "docs" / "codebook.md"))
+        print(f"kdwars codebook: wrote {path}")
+        return 0
 
     try:
         from .build import build, validate

@@ -20,7 +20,8 @@ Dates are compared as month intervals: a month claim covers its month, a season 
 three months (winter: December to February), anything else its years from January to
 December; a claim qualified "about"/"around" is widened by one year on each side, and
 "early", "mid" or "late" in a decade or century by the whole decade or century (their
-edges are vague). A range between months of two different years ("December 1729 to
+edges are vague). Two dates from the same passage (source, section and historian) are
+not compared: one passage dating an event twice dates two of its phases. A range between months of two different years ("December 1729 to
 January 1730") is compared by its years, since the tables keep only its first month.
 Figures are compared within one side × measure × kind × unit, as closed ranges where an
 open end ("more than 30,000") is unbounded; "Unknown" is not compared. Outcomes compare
@@ -164,6 +165,17 @@ def _pairs(df: pd.DataFrame, field: str, group_cols: list[str], value, relate) -
     return rows
 
 
+def _same_passage(a, b) -> bool:
+    return (a.source_id == b.source_id and a.section == b.section
+            and _val(a.attributed_to) == _val(b.attributed_to))
+
+
+def _date_relation(a, b) -> str | None:
+    if _same_passage(a, b):
+        return None  # one passage dating two phases of an event ("autumn 1739", "winter 1739–1740")
+    return interval_relation(date_interval(a), date_interval(b))
+
+
 def _figure_relation(a, b) -> str | None:
     ia, ib = figure_interval(a), figure_interval(b)
     if ia is not None and ib is not None:
@@ -225,8 +237,7 @@ def claim_relations(event_dates: pd.DataFrame | None = None, casualties: pd.Data
     event_places = data.load_event_places() if event_places is None else event_places
     places = data.load_places() if places is None else places
 
-    rows = _pairs(event_dates, "date", [], lambda r: r.as_written,
-                  lambda a, b: interval_relation(date_interval(a), date_interval(b)))
+    rows = _pairs(event_dates, "date", [], lambda r: r.as_written, _date_relation)
     figs = casualties.assign(kind=casualties["kind"].astype("object"), unit=casualties["unit"].astype("object"))
     rows += _pairs(figs, "figure", ["side", "measure", "kind", "unit"], lambda r: r.as_written, _figure_relation)
     won = event_outcomes[event_outcomes["winner"].notna()]

@@ -28,7 +28,7 @@ EVENT_TYPES = (
 # MILITARY_TYPES and CONTEST_TYPES live in vocab.py (the analysis needs them without pydantic).
 MEASURES = (
     "strength", "killed", "wounded", "captured", "losses", "livestock-taken", "migrants",
-    "hostages", "tribute",
+    "hostages", "tribute", "subjects",
 )
 UNITS = (
     "men", "people", "families", "yurts", "kibitkas", "horses", "camels", "cattle", "head",
@@ -252,3 +252,11 @@ class Source(_Model):
     kind: Literal["overview", "war"]
     note: str | None = None
     sections: list[str] = Field(min_length=1)
+    #: Provenance: canonical article URL, the web mirror the extract came from (if
+    #: any), SHA-256 of the exact extract file, its licence and attribution line.
+    url: str = Field(pattern=r"^https?://\S+$")
+    mirror_url: str | None = Field(default=None, pattern=r"^https?://\S+$")
+    sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+    licence: str = Field(min_length=1)
+    attribution: str = Field(min_length=1)
+    provenance_note: str | None = None
