@@ -38,9 +38,9 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import Callable
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -143,7 +143,7 @@ def machine_info(reps: dict, quick: bool) -> dict:
         usable = None
     status = git("status", "--porcelain")
     return {
-        "date": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "cpu_count": os.cpu_count(),
         "cpu_usable": usable,
         "processor": platform.processor() or platform.machine(),
@@ -172,7 +172,8 @@ def bench_build_cli(raw: Path, runs: int) -> dict:
                                   capture_output=True, text=True, cwd=ROOT)
             elapsed = time.perf_counter() - t0
             if proc.returncode != 0:
-                return {"error": f"kdwars build exited {proc.returncode}: {(proc.stderr or proc.stdout).strip()[:1500]}"}
+                output = (proc.stderr or proc.stdout).strip()[:1500]
+                return {"error": f"kdwars build exited {proc.returncode}: {output}"}
             samples.append(elapsed)
     return summary(samples)
 
@@ -265,9 +266,11 @@ def loaders_section(reps: dict, data_dir: Path) -> dict:
             continue
         ok = warm["median"] * 1000 < WARM_TARGET_MS
         results[name] = {"rows": nrows, "cold": cold, "warm": warm, "warm_target_ms": WARM_TARGET_MS, "pass": ok}
-        rows.append([name, nrows, ms(cold["median"]), ms(cold["min"]), ms(warm["median"]), ms(warm["min"]), verdict(ok)])
+        rows.append([name, nrows, ms(cold["median"]), ms(cold["min"]), ms(warm["median"]), ms(warm["min"]),
+                     verdict(ok)])
     print(table(["loader", "rows", "cold med ms", "cold min ms", "warm med ms", "warm min ms", "warm<50ms"], rows))
-    print(f"  cold: {reps['cold']} fresh interpreter(s) per loader; warm: median of {reps['warm']} calls after the first")
+    print(f"  cold: {reps['cold']} fresh interpreter(s) per loader; "
+          f"warm: median of {reps['warm']} calls after the first")
     for name, res in results.items():
         if "error" in res:
             print(f"  ! {name}: {res['error']}")
@@ -334,8 +337,9 @@ def import_section(reps: dict) -> dict:
           f"{verdict(not mods['matplotlib'])}")
     print(f"  top-level modules kdwars adds beyond pandas: {', '.join(mods['extra']) or '(none)'}")
     return {**res, "difference_s": diff, "difference_min_s": diff_min, "target_s": IMPORT_TARGET_S, "pass": ok,
-            "own_pass": own <= IMPORT_TARGET_S, "imports_matplotlib": mods["matplotlib"], "imports_seaborn": mods["seaborn"],
-            "imports_cartopy": mods["cartopy"], "modules_added_beyond_pandas": mods["extra"]}
+            "own_pass": own <= IMPORT_TARGET_S, "imports_matplotlib": mods["matplotlib"],
+            "imports_seaborn": mods["seaborn"], "imports_cartopy": mods["cartopy"],
+            "modules_added_beyond_pandas": mods["extra"]}
 
 
 # --------------------------------------------------------------------------- 4. notebooks

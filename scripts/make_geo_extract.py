@@ -232,8 +232,8 @@ def make_rivers(recs, clip: Polygon, min_deg: float, simplify: float) -> list[di
         if coords[-1] < coords[0]:
             coords.reverse()
         canon.append(LineString(coords))
-    canon.sort(key=lambda l: (-round(l.length, 3), l.coords[0]))
-    return [_feature(l, {"length_deg": round(l.length, 2), "source": "WDBII"}) for l in canon]
+    canon.sort(key=lambda line: (-round(line.length, 3), line.coords[0]))
+    return [_feature(line, {"length_deg": round(line.length, 2), "source": "WDBII"}) for line in canon]
 
 
 def make_relief(datadir: Path, out: Path, quality: int) -> dict:

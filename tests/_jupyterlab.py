@@ -14,7 +14,6 @@ import os
 import re
 import secrets
 import shutil
-import signal
 import socket
 import subprocess
 import sys
@@ -25,6 +24,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 CHROMIUM = Path("/usr/bin/chromium")
+#: How to get it (Debian's package; Playwright drives it, nothing is downloaded).
+CHROMIUM_INSTALL = "apt-get update && apt-get install -y chromium"
+#: Start of the skip reason when Chromium or Playwright is missing (conftest prints a banner).
+BROWSER_SKIP_MARK = "BROWSER TESTS SKIPPED"
+#: The kernel the notebooks are executed and saved with (scripts/run_notebooks.py, Makefile).
+KERNEL_NAME = "kdwars"
+#: The configuration `make lab` starts JupyterLab with (a pre-save hook that keeps
+#: notebooks' metadata machine-independent); the test server uses the same.
+LAB_CONFIG = Path(__file__).resolve().parents[1] / "scripts" / "jupyter_lab_config.py"
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -141,7 +149,7 @@ def _private_env(home: Path) -> dict[str, str]:
     for name, path in dirs.items():
         path.mkdir(parents=True, exist_ok=True)
         env[name] = str(path)
-    # The venv's kernelspec "python3" (installed with --sys-prefix) lives here;
+    # The venv's kernelspec "kdwars" (installed with --sys-prefix) lives here;
     # JUPYTER_DATA_DIR now points elsewhere, so name it explicitly.
     venv_share = str(Path(sys.prefix) / "share" / "jupyter")
     env["JUPYTER_PATH"] = os.pathsep.join([venv_share, *filter(None, [os.environ.get("JUPYTER_PATH")])])
@@ -179,6 +187,7 @@ def start_lab(root_dir: Path, home: Path, timeout: float = 60) -> LabServer:
         sys.executable, "-m", "jupyterlab",
         "--no-browser",
         "--allow-root",
+        f"--config={LAB_CONFIG}",
         "--ServerApp.ip=127.0.0.1",
         f"--ServerApp.port={port}",
         "--ServerApp.port_retries=0",
@@ -237,9 +246,11 @@ JS_STATE = r"""
   const panel = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden)');
   const app = window.jupyterapp;
   const widget = app && app.shell ? app.shell.currentWidget : null;
-  const prompts = panel ? [...panel.querySelectorAll('.jp-CodeCell .jp-InputPrompt')].map(p => p.textContent.trim()) : [];
+  const prompts = panel ? [...panel.querySelectorAll('.jp-CodeCell .jp-InputPrompt')]
+    .map(p => p.textContent.trim()) : [];
   const indicator = document.querySelector('.jp-Notebook-ExecutionIndicator');
-  const statusItems = [...document.querySelectorAll('#jp-main-statusbar .jp-StatusBar-TextItem')].map(e => e.textContent.trim());
+  const statusItems = [...document.querySelectorAll('#jp-main-statusbar .jp-StatusBar-TextItem')]
+    .map(e => e.textContent.trim());
   const kernelStatus = statusItems.find(t => / \| /.test(t)) || '';
   const imgs = panel ? [...panel.querySelectorAll('.jp-OutputArea-output[data-mime-type="image/png"] img')] : [];
   let model = null, kernel = null;
@@ -274,7 +285,8 @@ JS_STATE = r"""
 JS_KERNEL_IDLE = r"""
 () => {
   const ind = document.querySelector('.jp-Notebook-ExecutionIndicator');
-  const items = [...document.querySelectorAll('#jp-main-statusbar .jp-StatusBar-TextItem')].map(e => e.textContent.trim());
+  const items = [...document.querySelectorAll('#jp-main-statusbar .jp-StatusBar-TextItem')]
+    .map(e => e.textContent.trim());
   const w = window.jupyterapp && window.jupyterapp.shell.currentWidget;
   const k = w && w.sessionContext && w.sessionContext.session && w.sessionContext.session.kernel;
   return !!(ind && ind.getAttribute('data-status') === 'idle'
@@ -301,7 +313,7 @@ JS_RUN_FINISHED = r"""
       && (Array.isArray(c.source) ? c.source.join('') : c.source).trim() !== '');
   return errored || code.every(c => Number.isInteger(c.execution_count));
 }
-""" % JS_KERNEL_IDLE.strip()
+""".replace("%s", JS_KERNEL_IDLE.strip())
 
 
 def source_text(cell: dict) -> str:

@@ -44,3 +44,17 @@ def processed_copy(tmp_path: Path) -> Path:
     dst = tmp_path / "processed"
     shutil.copytree(PROCESSED, dst)
     return dst
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    """A banner when the real-browser tests were skipped: easy to miss in -ra otherwise."""
+    from ._jupyterlab import BROWSER_SKIP_MARK, CHROMIUM_INSTALL
+
+    skipped = [r for r in terminalreporter.stats.get("skipped", []) if BROWSER_SKIP_MARK in str(r.longrepr)]
+    if skipped:
+        tr = terminalreporter
+        tr.write_sep("!", f"{BROWSER_SKIP_MARK}: {len(skipped)} test(s)", red=True, bold=True)
+        tr.write_line("The real-browser JupyterLab tests need Debian's chromium. Install it with:")
+        tr.write_line(f"    {CHROMIUM_INSTALL}")
+        tr.write_line("They are required (they fail instead of skipping) when the environment variable CI is set.")
+        tr.write_sep("!", red=True, bold=True)

@@ -41,7 +41,8 @@ def synthetic_claims() -> dict[str, list[dict]]:
         # 3,000 lies outside the 600 (overview) and 600–800 (overview-old): a conflict
         "figures": [{"id": "fsyn01", "side": "kazakh", "measure": "strength", "kind": "detachment", "unit": "men",
                      "as_written": "3,000", **cite_body}],
-        "participants": [{"id": "csyn01", "person": "Erdeni Batur", "side": "dzungar", "role": "commander", **cite_body}],
+        "participants": [{"id": "csyn01", "person": "Erdeni Batur", "side": "dzungar", "role": "commander",
+                          **cite_body}],
     }
 
 

@@ -59,7 +59,8 @@ def test_events_per_decade_fills_empty_decades():
 
 
 def test_city_control_follows_captures_not_battles():
-    places = pd.DataFrame({"event_id": list("abcde"), "place_id": ["turkistan", "sayram", "sayram", "turkistan", "turkistan"],
+    places = pd.DataFrame({"event_id": list("abcde"),
+                           "place_id": ["turkistan", "sayram", "sayram", "turkistan", "turkistan"],
                            "role": ["primary"] * 5})
     c = A.city_control(EVENTS, places, ["turkistan", "sayram"], start=1640, end=1740,
                        by="year").set_index(["place_id", "year"])

@@ -1,10 +1,14 @@
 """The notebooks run in JupyterLab as a reader would run them: in headless Chromium,
-Edit > Clear Outputs of All Cells, then Run > Run All Cells, in the venv's ``python3``
+Edit > Clear Outputs of All Cells, then Run > Run All Cells, in the venv's ``kdwars``
 kernel. Every figure must render and no cell may show an error or write to stderr.
 A full-length screenshot of each notebook goes to ``reports/browser/<stem>.png``.
+Opening a committed notebook and saving it (File > Save Notebook) must leave it
+byte for byte as committed: JupyterLab rewrites nothing (kernelspec, language_info).
 
-Needs Debian's chromium (``apt-get install chromium``); without it the test fails,
-unless ``KDWARS_SKIP_BROWSER=1``. ``KDWARS_BROWSER_NOTEBOOKS`` chooses the notebooks:
+Needs Debian's chromium (``apt-get install chromium``). Without it these tests are
+skipped with a loud message, unless the environment variable ``CI`` is set: then
+they fail (CI must run them). ``KDWARS_SKIP_BROWSER=1`` skips them outside CI.
+``KDWARS_BROWSER_NOTEBOOKS`` chooses the notebooks:
 a comma-separated list of names in ``notebooks/``, paths to other ``.ipynb`` files,
 or ``all`` (every ``notebooks/[0-9]*.ipynb``). ``KDWARS_BROWSER_TIMEOUT`` is the time
 allowed for one Run All, in seconds (default 300).
@@ -16,6 +20,7 @@ import contextlib
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import time
@@ -60,23 +65,31 @@ PARAMS = [pytest.param(name, id=name) for name, _ in CHOSEN]  # a missing notebo
 SOURCES = {name: path for name, path in CHOSEN}
 
 
+def _in_ci() -> bool:
+    """True when the environment variable CI is set (as CI runs set CI=true)."""
+    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+
+
+def _missing(reason: str) -> None:
+    """Fail in CI, where the browser tests are required; skip loudly elsewhere."""
+    if _in_ci():
+        pytest.fail(f"{reason} (required because CI is set)", pytrace=False)
+    pytest.skip(f"{lab.BROWSER_SKIP_MARK}: {reason}")
+
+
 def _require_browser() -> None:
-    if os.environ.get("KDWARS_SKIP_BROWSER") == "1":
+    if os.environ.get("KDWARS_SKIP_BROWSER") == "1" and not _in_ci():
         pytest.skip("KDWARS_SKIP_BROWSER=1")
     if not lab.CHROMIUM.is_file():
-        pytest.fail(
-            f"{lab.CHROMIUM} is missing: install Debian's chromium with "
-            "`apt-get update && apt-get install -y chromium` (or set KDWARS_SKIP_BROWSER=1 to skip)",
-            pytrace=False,
-        )
+        _missing(f"{lab.CHROMIUM} is missing: install Debian's chromium with `{lab.CHROMIUM_INSTALL}`")
     try:
         import playwright.sync_api  # noqa: F401
     except ImportError:
-        pytest.fail("Playwright for Python is missing: pip install -e '.[test]'", pytrace=False)
+        _missing("Playwright for Python is missing: pip install -e '.[test]'")
 
 
 def _check_kernelspec(env: dict) -> None:
-    """The server resolves kernel "python3" to the venv's kernelspec (Makefile, --sys-prefix)."""
+    """The server resolves the notebooks' kernel to the venv's kernelspec (Makefile, --sys-prefix)."""
     out = subprocess.run(
         [sys.executable, "-c",
          "import json; from jupyter_client.kernelspec import KernelSpecManager as K; "
@@ -84,10 +97,11 @@ def _check_kernelspec(env: dict) -> None:
         env=env, check=True, capture_output=True, text=True, timeout=60,
     )
     specs = json.loads(out.stdout)
-    assert "python3" in specs, f"no python3 kernelspec for the server: {specs}"
-    assert Path(specs["python3"]).resolve().is_relative_to(Path(sys.prefix).resolve()), (
-        f"kernel python3 comes from {specs['python3']}, not from {sys.prefix}: "
-        "run `make install` (ipykernel install --sys-prefix --name python3)"
+    name = lab.KERNEL_NAME
+    assert name in specs, f"no {name} kernelspec for the server: {specs}; run `make install`"
+    assert Path(specs[name]).resolve().is_relative_to(Path(sys.prefix).resolve()), (
+        f"kernel {name} comes from {specs[name]}, not from {sys.prefix}: "
+        f"run `make install` (ipykernel install --sys-prefix --name {name})"
     )
 
 
@@ -201,7 +215,8 @@ def test_notebook_runs_in_jupyterlab(name, request):
         page.wait_for_function(
             "() => { const p = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden)');"
             " return p && p.querySelectorAll('.jp-OutputArea-output').length === 0"
-            " && [...p.querySelectorAll('.jp-CodeCell .jp-InputPrompt')].every(e => e.textContent.trim() === '[ ]:'); }",
+            " && [...p.querySelectorAll('.jp-CodeCell .jp-InputPrompt')]"
+            ".every(e => e.textContent.trim() === '[ ]:'); }",
             timeout=30_000,
         )
 
@@ -233,7 +248,7 @@ def test_notebook_runs_in_jupyterlab(name, request):
     if problems:
         pytest.fail(f"{name} shows errors or stderr output in JupyterLab:\n" + "\n\n".join(problems),
                     pytrace=False)
-    assert state["kernel"] and state["kernel"]["name"] == "python3", f"kernel: {state['kernel']}"
+    assert state["kernel"] and state["kernel"]["name"] == lab.KERNEL_NAME, f"kernel: {state['kernel']}"
     assert state["nCells"] == n_cells
     code = [c for c in state["model"]["cells"] if c["cell_type"] == "code" and lab.source_text(c).strip()]
     counts = [c.get("execution_count") for c in code]
@@ -245,3 +260,50 @@ def test_notebook_runs_in_jupyterlab(name, request):
         f"{name}: {state['nImages']} images rendered, the committed notebook has {committed_images}"
     )
     assert state["nImagesLoaded"] == state["nImages"], "an image did not load"
+
+
+def _git(cwd: Path, *args: str) -> str:
+    return subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, text=True,
+                          env={**os.environ, "GIT_CONFIG_NOSYSTEM": "1", "HOME": str(cwd)}).stdout
+
+
+@pytest.mark.parametrize("path", sorted(NOTEBOOKS.glob("[0-9]*.ipynb")), ids=lambda p: p.name)
+def test_opening_and_saving_leaves_the_notebook_unchanged(path, request):
+    """Open a committed notebook in JupyterLab, let its kernel start, save it: the file
+    must not change (`git status --porcelain` stays empty). A notebook saved under another
+    kernelspec or with other metadata than JupyterLab writes would show up here."""
+    _require_browser()
+    server, context = request.getfixturevalue("lab_session")
+    # A git repository of its own inside the served folder, holding this notebook as committed.
+    repo = server.root_dir / f"save-{path.stem}"
+    repo.mkdir()
+    shutil.copy2(path, repo / path.name)
+    (repo / ".gitignore").write_text(".ipynb_checkpoints/\n")
+    _git(repo, "init", "-q")
+    _git(repo, "add", "-A")
+    _git(repo, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "committed notebook")
+    rel = f"{repo.name}/{path.name}"
+    before = server.api("GET", f"api/contents/{rel}?content=0")["last_modified"]
+
+    page = context.new_page()
+    try:
+        _open(page, server, rel)  # waits for the kernel to be idle (language_info arrives then)
+        state = page.evaluate(lab.JS_STATE)
+        assert state["kernel"] and state["kernel"]["name"] == lab.KERNEL_NAME, f"kernel: {state['kernel']}"
+        assert not state["dialogs"], f"a dialog is open over {path.name}: {state['dialogs']}"
+        page.locator(".lm-MenuBar").get_by_role("menuitem", name="File", exact=True).click()
+        page.locator('.lm-Menu li[data-command="docmanager:save"]').click()  # File > Save Notebook
+        deadline = time.monotonic() + 30
+        while server.api("GET", f"api/contents/{rel}?content=0")["last_modified"] == before:
+            assert time.monotonic() < deadline, f"{path.name}: JupyterLab did not save within 30 s"
+            time.sleep(0.25)
+        page.wait_for_function("() => !window.jupyterapp.shell.currentWidget.context.model.dirty",
+                               timeout=30_000)
+    finally:
+        with contextlib.suppress(Exception):
+            page.close()
+        server.shutdown_sessions()
+    status = _git(repo, "status", "--porcelain")
+    diff = _git(repo, "diff", "--", path.name)
+    assert status == "", f"saving {path.name} in JupyterLab changed it:\n{diff[:3000]}"
+    assert (repo / path.name).read_bytes() == path.read_bytes()

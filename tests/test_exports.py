@@ -353,7 +353,8 @@ def test_an_impossible_day_fails_the_build_cleanly(raw_copy, tmp_path, capsys):
     message naming the record and the phrase, and nothing is written."""
     from kdwars.cli import main
 
-    path = next(f for f in (raw_copy / "events").glob("*.yaml") if '"15 February 1741"' in f.read_text(encoding="utf-8"))
+    path = next(f for f in (raw_copy / "events").glob("*.yaml")
+                if '"15 February 1741"' in f.read_text(encoding="utf-8"))
     path.write_text(path.read_text(encoding="utf-8").replace('"15 February 1741"', '"31 February 1741"', 1),
                     encoding="utf-8")
     out = tmp_path / "out"

@@ -106,7 +106,8 @@ def test_resolve_unknown_name_suggests_close_matches():
 def test_import_does_not_load_plotting_libraries():
     import subprocess
     import sys
-    code = "import sys, kdwars; kdwars.load_events(); print(sorted(m for m in ('matplotlib','seaborn','cartopy') if m in sys.modules))"
+    code = ("import sys, kdwars; kdwars.load_events(); "
+            "print(sorted(m for m in ('matplotlib','seaborn','cartopy') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
 

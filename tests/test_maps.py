@@ -141,9 +141,9 @@ def test_make_geo_extract_is_reproducible(tmp_path):
 def test_import_kdwars_does_not_import_matplotlib_or_cartopy():
     src = str(Path(maps.__file__).resolve().parent.parent)
     code = (
-        "import sys; sys.path.insert(0, %r); import kdwars; "
+        f"import sys; sys.path.insert(0, {src!r}); import kdwars; "
         "bad = [m for m in ('matplotlib', 'cartopy') if m in sys.modules]; "
-        "assert not bad, bad" % src
+        "assert not bad, bad"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
 

@@ -44,7 +44,9 @@ from .parse import parse_date, parse_figure
 from .reconcile import reconcile
 from .relations import claim_relations
 
-__version__ = "0.1.0"
+#: The one version of the package, the data package (``datapackage.json``), CITATION.cff
+#: and ``kdwars --version``; pyproject.toml reads it (tests/test_install.py checks they agree).
+__version__ = "0.2.0"
 
 # Lazily imported submodules and functions (keep `import kdwars` free of matplotlib).
 _LAZY = {

@@ -1,3 +1,5 @@
+"""``python -m kdwars``: the command line (see :mod:`kdwars.cli`)."""
+
 import sys
 
 from .cli import main

@@ -6,7 +6,10 @@ import argparse
 import sys
 from pathlib import Path
 
-from . import _paths
+from . import __version__, _paths
+
+#: Modules that only the raw-data build needs (the 'build' extra in pyproject.toml).
+_BUILD_EXTRA = {"yaml", "pydantic", "pydantic_core"}
 
 
 def _default_raw() -> Path:
@@ -52,6 +55,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="kdwars", description="Build and check the Kazakh–Dzungar Wars tables."
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
     b = sub.add_parser("build", help="validate data/raw and write data/processed")
     b.add_argument("--raw", type=Path, default=None, help="raw records directory (default: data/raw)")

@@ -129,7 +129,8 @@ TABLE_SPECS: dict[str, tuple[str, list[str] | None, list[tuple[str, str, str]], 
          ("kind", S, "What a strength means: initial, reinforcement, detachment, relief, planned, ..."),
          ("low", I, "Lower bound (empty: unknown)"), ("high", I, "Upper bound (empty: open or unknown)"),
          ("unit", S, "men, people, families, yurts, horses, percent, ..."),
-         ("qualitative", S, "Ordered word when no number: light < moderate < many < heavy < heavier < very heavy < catastrophic"),
+         ("qualitative", S,
+          "Ordered word when no number: light < moderate < many < heavy < heavier < very heavy < catastrophic"),
          ("precision", S, "exact, approximate, range, lower-bound, upper-bound, vague, qualitative, unknown"),
          ("as_written", S, "Figure phrase as written"), ("source_id", S, "Source article"), ("section", S, "Section"),
          ("attributed_to", S, "Historian or witness named"), ("witness", S, "Kind of witness"),
@@ -211,7 +212,7 @@ _PANDAS = {S: "string", I: "Int64", N: "float64", L: "string"}
 
 
 def dtypes(table: str) -> dict[str, str]:
-    """pandas dtypes of a table's columns."""
+    """The pandas dtypes of a table's columns."""
     return {name: _PANDAS[t] for name, t, _ in TABLE_SPECS[table][2]}
 
 
@@ -352,6 +353,7 @@ def describe(tables: dict[str, pd.DataFrame] | None = None,
         "profile": "tabular-data-package",
         "name": "kazakh-dzungar-wars",
         "title": "Kazakh–Dzungar Wars (1635–1758): events, figures, commanders and places, claim by claim",
+        "version": __version__,
         "licenses": [{"name": "CC-BY-SA-4.0", "path": "https://creativecommons.org/licenses/by-sa/4.0/",
                       "title": "Creative Commons Attribution Share-Alike 4.0"}],
         "sources": [{"title": "Encyclopedia articles on the Kazakh–Dzungar Wars (five versions; see sources.csv)"}],

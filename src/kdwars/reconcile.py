@@ -122,7 +122,8 @@ def reconcile(casualties: pd.DataFrame) -> pd.DataFrame:
             "sources": ";".join(sorted(g["source_id"].unique())),
             "status": _status(g),
         })
-    out = pd.DataFrame(rows, columns=KEYS + ["low", "high", "qualitative", "n_claims", "n_sources", "sources", "status"])
+    out = pd.DataFrame(rows, columns=KEYS + ["low", "high", "qualitative", "n_claims", "n_sources",
+                                             "sources", "status"])
     out["kind"] = out["kind"].replace("", pd.NA)
     out["low"] = out["low"].astype("Int64")
     out["high"] = out["high"].astype("Int64")
