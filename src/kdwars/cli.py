@@ -79,8 +79,15 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "mentions":
         return _mentions(args.sources, args.out)
 
-    from .build import OutputError, build, validate
-    from .raw import RawDataError
+    try:
+        from .build import OutputError, build, validate
+        from .raw import RawDataError
+    except ModuleNotFoundError as exc:  # a core install (pandas only) lacks PyYAML and pydantic
+        if (exc.name or "").split(".")[0] not in _BUILD_EXTRA:
+            raise
+        print(f"kdwars {args.command}: the raw-data build needs the 'build' extra "
+              f"(module {exc.name!r} is not installed): pip install 'kdwars[build]'", file=sys.stderr)
+        return 2
 
     raw = args.raw or _default_raw()
     if not raw.is_dir():

@@ -330,6 +330,8 @@ def describe(tables: dict[str, pd.DataFrame] | None = None,
     dict
         The ``datapackage.json`` descriptor.
     """
+    from . import __version__  # here, not at the top: kdwars/__init__ imports this module
+
     resources = []
     for name, (desc, pk, fields, fks) in TABLE_SPECS.items():
         schema: dict[str, Any] = {
