@@ -915,7 +915,7 @@ def plot_commander_records(data: pd.DataFrame, *, top: int = 15, label: str = "n
 
 
 def _row_positions(keys: pd.Series, rows: list, spread: float = 0.6, cap: float = 0.22) -> np.ndarray:
-    """y of each item: its row's index, items of one row spread around it in order of appearance."""
+    """Y of each item: its row's index, items of one row spread around it in order of appearance."""
     index = keys.map({k: i for i, k in enumerate(rows)}).to_numpy(float)
     k = keys.groupby(keys, sort=False).cumcount().to_numpy(float)
     n = keys.map(keys.value_counts()).to_numpy(float)
