@@ -146,7 +146,7 @@ def test_plot_extra_needs_neither_the_build_nor_the_maps_extra():
         from kdwars import analysis, plotting
         events = kdwars.load_events()
         assert len(analysis.by_phase(events, kdwars.load_phases())) > 0
-        ax = plotting.plot_timeline(events, kdwars.load_phases())
+        ax = plotting.plot_timeline(events, phases=kdwars.load_phases())
         assert ax.figure is not None
         for module in ("counting", "cards", "style"):
             getattr(kdwars, module)

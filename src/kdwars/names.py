@@ -13,6 +13,27 @@ def name_key(name: str) -> str:
 
     ``"Yalangtoʻsh Bakhodir"`` and ``"yalangto'sh bakhodir"`` share a key, as do
     ``"Lobsangsür"`` and ``"Lobsangsur"``, ``"Lama-Dorji"`` and ``"Lama Dorji"``.
+
+    Parameters
+    ----------
+    name : str
+        A spelling of a name as written (any object is converted with ``str``).
+
+    Returns
+    -------
+    str
+        The key: accents removed, apostrophe variants unified, case folded,
+        brackets and punctuation dropped, hyphens, dashes, slashes and
+        underscores turned into spaces, runs of spaces collapsed.
+
+    Examples
+    --------
+    >>> name_key("Yalangtoʻsh Bakhodir") == name_key("yalangto'sh bakhodir")
+    True
+    >>> name_key("Lobsangsür")
+    'lobsangsur'
+    >>> name_key("Lama-Dorji (Lama Dorji)")
+    'lama dorji lama dorji'
     """
     text = unicodedata.normalize("NFKD", str(name)).translate(_QUOTES)
     text = "".join(c for c in text if not unicodedata.combining(c))
