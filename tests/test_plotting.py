@@ -100,8 +100,8 @@ from kdwars import vocab  # noqa: E402
 from kdwars.style import HEATMAP_CMAP, SIDE_COLORS, SOURCE_COLORS  # noqa: E402
 
 PLOT_FUNCTIONS = [n for n in P.__all__ if n.startswith("plot_")]
-#: Owned by the maps/city-control helper (issue 9); it moves to the dialect in its own branch.
-NOT_YET = {"plot_city_control"}
+#: Functions not yet in the dialect (none left).
+NOT_YET: set[str] = set()
 
 
 @pytest.mark.parametrize("name", PLOT_FUNCTIONS)
@@ -135,6 +135,8 @@ def charts(t):
         "plot_force_ratio": (A.force_ratio(cas, ev), {}),
         "plot_totals": (A.totals_by_phase(cas, ev, ph, "captured", unit=("people", "men")), {}),
         "plot_date_claims": (A.date_disagreements(kdwars.load_event_dates(), ev), {}),
+        "plot_city_control": (A.city_control(ev, kdwars.load_event_places(), ["turkistan", "sayram"]),
+                              {"names": {"turkistan": "Turkistan", "sayram": "Sayram"}}),
     }
 
 
@@ -146,7 +148,7 @@ def _draw(charts, key, **extra):
 
 CHARTS = ["plot_timeline", "plot_phase_schemes", "plot_counts", "plot_counts_categories", "plot_upper_hand",
           "plot_table_heatmap", "plot_careers", "plot_commander_records", "plot_claim_ranges",
-          "plot_claim_ranges_sources", "plot_force_ratio", "plot_totals", "plot_date_claims"]
+          "plot_claim_ranges_sources", "plot_force_ratio", "plot_totals", "plot_date_claims", "plot_city_control"]
 
 
 def test_the_chart_list_covers_every_plot_function():
