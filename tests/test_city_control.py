@@ -160,7 +160,7 @@ def test_plot_draws_unknown_as_unknown():
     c = A.city_control(kdwars.load_events(), kdwars.load_event_places(), ["turkistan"], start=1635, end=1741)
     ax = P.plot_city_control(c)
     labels = [t.get_text() for t in ax.get_legend().get_texts()]
-    assert "unknown" in labels and "kazakh" in labels
+    assert "unknown" in labels and "Kazakh: recorded" in labels
     assert len(ax.patches) == len(c)
     # unknown spans are thin bands: no holder colour carried over them
     unknown = c.index[c["basis"] == "unknown"]

@@ -117,7 +117,7 @@ def test_helpers_are_reachable_from_the_top_level():
     assert callable(kdwars.plot_timeline) and callable(kdwars.plot_events_map)
     assert "plot_timeline" in dir(kdwars)
     with pytest.raises(AttributeError):
-        kdwars.no_such_function
+        _ = kdwars.no_such_function
 
 
 # --------------------------------------------------------------------------- loaders check what they read

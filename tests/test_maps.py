@@ -26,9 +26,9 @@ except ImportError:  # a checkout without `pip install -e .`
 import cartopy.crs as ccrs  # noqa: E402
 from shapely.geometry import Point, shape  # noqa: E402
 
-from kdwars._paths import geo_dir  # noqa: E402
 import kdwars
 from kdwars import _mapgeo, maps  # noqa: E402
+from kdwars._paths import geo_dir  # noqa: E402
 from kdwars.style import side_color  # noqa: E402
 
 BOX = (40.0, 30.0, 98.0, 60.0)  # lon0, lat0, lon1, lat1

@@ -88,20 +88,20 @@ def test_save_figure_is_reproducible(tmp_path, t):
 
 # --------------------------------------------------------------------------- one dialect, legible charts
 
-import inspect
-import re
+import inspect  # noqa: E402 - the imports of the dialect tests stay with them
+import re  # noqa: E402
 
-import numpy as np
-from matplotlib.colors import to_rgb
-from matplotlib.lines import Line2D
-from matplotlib.patches import Rectangle
+import numpy as np  # noqa: E402
+from matplotlib.colors import to_rgb  # noqa: E402
+from matplotlib.lines import Line2D  # noqa: E402
+from matplotlib.patches import Rectangle  # noqa: E402
 
-from kdwars import vocab
-from kdwars.style import HEATMAP_CMAP, SIDE_COLORS, SOURCE_COLORS
+from kdwars import vocab  # noqa: E402
+from kdwars.style import HEATMAP_CMAP, SIDE_COLORS, SOURCE_COLORS  # noqa: E402
 
 PLOT_FUNCTIONS = [n for n in P.__all__ if n.startswith("plot_")]
-#: Owned by the maps/city-control helper (issue 9); it moves to the dialect in its own branch.
-NOT_YET = {"plot_city_control"}
+#: Functions not yet in the dialect (none left).
+NOT_YET: set[str] = set()
 
 
 @pytest.mark.parametrize("name", PLOT_FUNCTIONS)
@@ -135,6 +135,8 @@ def charts(t):
         "plot_force_ratio": (A.force_ratio(cas, ev), {}),
         "plot_totals": (A.totals_by_phase(cas, ev, ph, "captured", unit=("people", "men")), {}),
         "plot_date_claims": (A.date_disagreements(kdwars.load_event_dates(), ev), {}),
+        "plot_city_control": (A.city_control(ev, kdwars.load_event_places(), ["turkistan", "sayram"]),
+                              {"names": {"turkistan": "Turkistan", "sayram": "Sayram"}}),
     }
 
 
@@ -146,7 +148,7 @@ def _draw(charts, key, **extra):
 
 CHARTS = ["plot_timeline", "plot_phase_schemes", "plot_counts", "plot_counts_categories", "plot_upper_hand",
           "plot_table_heatmap", "plot_careers", "plot_commander_records", "plot_claim_ranges",
-          "plot_claim_ranges_sources", "plot_force_ratio", "plot_totals", "plot_date_claims"]
+          "plot_claim_ranges_sources", "plot_force_ratio", "plot_totals", "plot_date_claims", "plot_city_control"]
 
 
 def test_the_chart_list_covers_every_plot_function():
@@ -195,7 +197,7 @@ def test_legend_shows_exactly_the_marks_drawn(charts, key):
     scatters = [c for c in ax.collections if isinstance(c, matplotlib.collections.PathCollection)]
     scatter_colors = {_rgb(fc) for c in scatters for fc in c.get_facecolors()}
     lines = [c for c in ax.collections if isinstance(c, matplotlib.collections.LineCollection)]
-    line_colors = {_rgb(col) for c in lines for col in c.get_colors()} | {_rgb(l.get_color()) for l in ax.lines}
+    line_colors = {_rgb(col) for c in lines for col in c.get_colors()} | {_rgb(line.get_color()) for line in ax.lines}
     line_colors |= {_rgb(a.arrow_patch.get_edgecolor()) for a in ax.texts if getattr(a, "arrow_patch", None)}
     for h in _legend_handles(ax):
         if isinstance(h, Rectangle):

@@ -1,5 +1,6 @@
-"""Geometry plumbing of :mod:`kdwars.maps` (private): the offline extract read,
-projected, warped and cached once per process and map view.
+"""Geometry plumbing of :mod:`kdwars.maps` (private).
+
+The offline extract is read, projected, warped and cached once per process and map view.
 
 Nothing here draws a map; :mod:`kdwars.maps` holds the public map functions.
 Only cartopy's public API is used (projections' ``transform_points`` and
@@ -46,7 +47,7 @@ _EXTRACT_BOX = (40.0, 30.0, 98.0, 60.0)  # lon0, lat0, lon1, lat1 of data/extern
 # --------------------------------------------------------------------------- data
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _features(name: str) -> tuple[tuple[Any, dict], ...]:
     """``(shapely geometry, properties)`` of every feature of ``<name>.geojson``."""
     path = geo_dir() / f"{name}.geojson"
@@ -55,7 +56,7 @@ def _features(name: str) -> tuple[tuple[Any, dict], ...]:
     return tuple((shape(f["geometry"]), dict(f.get("properties") or {})) for f in doc["features"])
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _relief_image(fine: bool = False) -> tuple[np.ndarray, tuple[float, float, float, float]]:
     """The muted relief image (uint8 RGB array) and its ``imshow`` extent.
 

@@ -28,7 +28,9 @@ __all__ = [
     "commander_records", "careers", "opponents", "alias_merges", "force_ratio", "totals_by_phase",
     "top_level_claims", "city_control", "CONTROL_MAX_GAP", "date_disagreements", "figure_disagreements",
     "outcome_disagreements", "claims_per_source", "coverage_matrix", "severity_by_phase",
-    "force_ranges", "camp_strengths", "event_category", "EVENT_CATEGORIES", "disagreeing_pairs", "disagreement_matrix", "phase_results", "displacement_flows", "MAIN_SIDES",
+    "force_ranges", "camp_strengths", "event_category", "EVENT_CATEGORIES",
+    "disagreeing_pairs", "disagreement_matrix", "phase_results", "displacement_flows",
+    "MAIN_SIDES",
 ]
 
 def event_category(event_type: pd.Series) -> pd.Series:
@@ -633,7 +635,8 @@ def totals_by_phase(casualties: pd.DataFrame, events: pd.DataFrame, phases: pd.D
     out = pd.DataFrame(rows, columns=[scheme, "side", "unit", "n_events", "low", "high", "n_open_low"])
     order = {p: i for i, p in enumerate(phase_order(phases, scheme))}
     out["high"] = out["high"].astype("Int64")
-    return out.sort_values([scheme, "side"], key=lambda s: s.map(order) if s.name == scheme else s).reset_index(drop=True)
+    out = out.sort_values([scheme, "side"], key=lambda s: s.map(order) if s.name == scheme else s)
+    return out.reset_index(drop=True)
 
 
 def severity_by_phase(casualties: pd.DataFrame, events: pd.DataFrame, scheme: str = "period") -> pd.DataFrame:
@@ -1043,6 +1046,13 @@ def city_control(events: pd.DataFrame, event_places: pd.DataFrame, cities: Itera
 # --------------------------------------------------------------------------- disagreement
 
 
+def _as_list(value) -> list:
+    """A multi-value cell as a list: already a list (loaders), ';'-joined text, or missing."""
+    if isinstance(value, (list, tuple)):
+        return list(value)
+    return str(value).split(LIST_SEPARATOR) if pd.notna(value) else []
+
+
 def date_disagreements(event_dates: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
     """Events whose dating is disputed, with every date claim and the spread in years.
 
@@ -1075,13 +1085,14 @@ def date_disagreements(event_dates: pd.DataFrame, events: pd.DataFrame) -> pd.Da
     env = d.groupby("event_id").agg(y0=("year_start", "min"), y1=("year_end", "max"))
     aspects = events.set_index("event_id")["disputed"]  # a list per event (loaders), or ';'-joined text
     disputed = [e for e, a in aspects.items()
-                if "date" in (a if isinstance(a, (list, tuple)) else str(a).split(LIST_SEPARATOR) if pd.notna(a) else [])]
+                if "date" in _as_list(a)]
     out = d[d["event_id"].isin(disputed)].copy()
     out["spread"] = out["event_id"].map(env["y1"] - env["y0"])
     out["name"] = out["event_id"].map(events.set_index("event_id")["name"])
     cols = ["event_id", "name", "as_written", "year_start", "year_end", "source_id", "section", "attributed_to",
             "spread"]
-    return out[cols].sort_values(["spread", "event_id", "year_start"], ascending=[False, True, True]).reset_index(drop=True)
+    out = out[cols].sort_values(["spread", "event_id", "year_start"], ascending=[False, True, True])
+    return out.reset_index(drop=True)
 
 
 def figure_disagreements(casualties: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
@@ -1345,7 +1356,8 @@ def displacement_flows(event_id: str, events: pd.DataFrame, event_places: pd.Dat
     ep = event_places[(event_places["event_id"] == event_id) & event_places["role"].isin(roles)]
     if ep.empty:
         raise ValueError(f"event {event_id!r} has no places with roles {roles}")
-    g = ep.groupby(["place_id", "role"], as_index=False).agg(source_id=("source_id", lambda s: ";".join(sorted(set(s.dropna())))))
+    g = ep.groupby(["place_id", "role"], as_index=False).agg(
+        source_id=("source_id", lambda s: ";".join(sorted(set(s.dropna())))))
     origin = ev.loc[event_id]
     g["lon0"], g["lat0"] = origin["lon"], origin["lat"]
     g["lon1"] = g["place_id"].map(pl["lon"])

@@ -831,7 +831,8 @@ def _check_names(ctx: Context) -> None:
                 if len(scripts) > 1:
                     ctx.col.add(r, rid, loc, name, f"mixes scripts ({', '.join(sorted(scripts))}): "
                                 "a look-alike letter from another alphabet?")
-            for j, v in list(enumerate(r.model.aliases)) + list(enumerate(getattr(r.model, "identity_uncertain_with", []))):
+            others = getattr(r.model, "identity_uncertain_with", [])
+            for j, v in list(enumerate(r.model.aliases)) + list(enumerate(others)):
                 if V.LIST_SEPARATOR in v:
                     field_ = "aliases" if v in r.model.aliases else "identity_uncertain_with"
                     ctx.col.add(r, rid, (field_, j), v,
@@ -1279,6 +1280,7 @@ def validate(raw_dir: Path) -> BuildReport:
 
 __all__ = [
     "build", "validate", "run_pipeline", "read_files", "validate_records", "resolve_names", "derive_rows",
-    "check_whole", "assemble_tables", "write_tables", "write_set", "source_rows", "BuildReport", "OutputError", "Problems", "TABLES",
+    "check_whole", "assemble_tables", "write_tables", "write_set", "source_rows", "BuildReport", "OutputError",
+    "Problems", "TABLES",
     "DATE_PRECISIONS",
 ]

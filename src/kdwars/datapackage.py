@@ -15,7 +15,7 @@ import pandas as pd
 
 from . import vocab as V
 
-S, I, N, L = "string", "integer", "number", "list"
+S, I, N, L = "string", "integer", "number", "list"  # noqa: E741 - short type codes keep TABLE_SPECS readable
 #: How a multi-value column is described: the one separator, and what the loaders return.
 _LIST = f"; a list ('{V.LIST_SEPARATOR}' between values in the CSV; the loaders return a Python list)"
 
@@ -53,7 +53,8 @@ TABLE_SPECS: dict[str, tuple[str, list[str] | None, list[tuple[str, str, str]], 
         "Everyone who commands, rules, negotiates, is captured or killed in the sources.", ["person_id"],
         [("person_id", S, "Stable slug"), ("name", S, "Display name"),
          ("aliases", L, "Every spelling used in the sources" + _LIST), ("side", S, "Side slug"),
-         ("title", S, "khan, khong-tayiji, batyr, ..."), ("juz", L, "Jüz led, per the sources (two values: sources differ)" + _LIST),
+         ("title", S, "khan, khong-tayiji, batyr, ..."),
+         ("juz", L, "Jüz led, per the sources (two values: sources differ)" + _LIST),
          ("died", S, "Year of death as written"), ("fate", L, "KIA and/or POW in any event" + _LIST),
          ("identity_uncertain_with", L, "person_ids the sources may confuse with this one" + _LIST),
          ("n_events", I, "Number of event participations"), ("note", S, "Our note")], []),
@@ -174,7 +175,8 @@ TABLE_SPECS: dict[str, tuple[str, list[str] | None, list[tuple[str, str, str]], 
         "Number of claims per source section, so a reader can see nothing was skipped.", ["source_id", "section"],
         [("source_id", S, "Source article"), ("section", S, "Section"), ("n_claims", I, "Claims citing it"),
          ("n_dates", I, "Date claims"), ("n_outcomes", I, "Outcome claims"), ("n_places", I, "Place claims"),
-         ("n_figures", I, "Figure claims"), ("n_participants", I, "Participant claims"), ("n_sides", I, "Side (camp) claims"),
+         ("n_figures", I, "Figure claims"), ("n_participants", I, "Participant claims"),
+         ("n_sides", I, "Side (camp) claims"),
          ("n_person_claims", I, "Person attribute claims")],
         [("source_id", "sources", "source_id")]),
 }

@@ -514,7 +514,8 @@ def _fill_unnamed(leg, skipped: Sequence[str]) -> None:
                 break
             shown.append(name)
             more -= 1
-        line = f"Not named for want of room ({len(skipped)}): {', '.join(shown)}" + (f" and {more} more" if more else "")
+        line = f"Not named for want of room ({len(skipped)}): {', '.join(shown)}"
+        line += f" and {more} more" if more else ""
     else:
         line = "Every place on the map is named."
     title = leg.get_title()
@@ -718,7 +719,7 @@ def plot_events_map(
                     color=_text_colour(pal[h]), zorder=9, in_layout=False, transform=ax.transData)
 
     labels = []
-    for key, (x, y, half, _n, name, area) in sorted(centres.items(), key=lambda kv: (kv[1][5], -kv[1][3])):
+    for _key, (x, y, half, _n, name, area) in sorted(centres.items(), key=lambda kv: (kv[1][5], -kv[1][3])):
         if pd.isna(name) or str(name) == "":
             continue
         t = placer.place(x, y, str(name), half + 2.0, fontsize=9, color="#222222",
@@ -906,7 +907,7 @@ def plot_flows_map(
                    linewidth=0.8, zorder=8, transform=ax.transData)
         for o in origins:
             placer.block_point(o[0], o[1], 4)
-    for end, name in label_at.values():
+    for end, _name in label_at.values():
         placer.block_point(end[0], end[1], 3)
     for end, name in label_at.values():
         placer.place(end[0], end[1], name, 4.0, fontsize=9, color="#222222", path_effects=_halo(2.0))
@@ -1142,7 +1143,7 @@ def plot_place_claims(
     src_marker = {s: markers[i % len(markers)] for i, s in
                   enumerate(sorted(set(df["source_id"]) - {"dataset"}))}
     lines = []
-    for e, g in df.groupby("event_id", sort=False):
+    for _e, g in df.groupby("event_id", sort=False):
         src = g.loc[inside[g.index] & (g["source_id"] != "dataset")]
         line_pts = xy[src.index]
         if len(line_pts) > 1:

@@ -336,7 +336,8 @@ _MONTHS = {
 _MONTHS.update({m[:3]: i for m, i in list(_MONTHS.items())})
 _MONTHS["sept"] = 9
 _SEASONS = {"spring": "spring", "summer": "summer", "autumn": "autumn", "fall": "autumn", "winter": "winter"}
-_PART = r"(?P<part>early|late|mid|middle|the end|end|the beginning|beginning|the first half|first half|the second half|second half)"
+_PART = (r"(?P<part>early|late|mid|middle|the end|end|the beginning|beginning|the first half|first half"
+         r"|the second half|second half)")
 _ORD = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
         "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13,
         "fourteenth": 14, "fifteenth": 15, "sixteenth": 16, "seventeenth": 17, "eighteenth": 18,
@@ -416,7 +417,8 @@ def _point(t: str, raw: str) -> DateValue | None:
         y = _year(m.group(3), raw)
         return DateValue(y, y, "month", _MONTHS[m.group(2)], None, None, _join(qual, m.group("part")))
     # (early) spring (of) 1718 / winter of 1739-1740
-    m = re.fullmatch(rf"(?:{_PART}[ -](?:of )?)?(spring|summer|autumn|fall|winter) (?:of )?(\d{{3,4}})(?:-(\d{{2,4}}))?", t)
+    m = re.fullmatch(rf"(?:{_PART}[ -](?:of )?)?(spring|summer|autumn|fall|winter) (?:of )?(\d{{3,4}})"
+                     rf"(?:-(\d{{2,4}}))?", t)
     if m:
         y0 = _year(m.group(3), raw)
         y1 = _expand_year(m.group(4), y0, raw) if m.group(4) else y0

@@ -915,7 +915,7 @@ def plot_commander_records(data: pd.DataFrame, *, top: int = 15, label: str = "n
 
 
 def _row_positions(keys: pd.Series, rows: list, spread: float = 0.6, cap: float = 0.22) -> np.ndarray:
-    """y of each item: its row's index, items of one row spread around it in order of appearance."""
+    """Y of each item: its row's index, items of one row spread around it in order of appearance."""
     index = keys.map({k: i for i, k in enumerate(rows)}).to_numpy(float)
     k = keys.groupby(keys, sort=False).cumcount().to_numpy(float)
     n = keys.map(keys.value_counts()).to_numpy(float)
@@ -1184,7 +1184,7 @@ def plot_totals(data: pd.DataFrame, *, phase_col: str = "period", labels: dict |
 # --------------------------------------------------------------------------- regions
 
 
-def plot_city_control(control: pd.DataFrame, *, names: dict | None = None, ax: Axes | None = None) -> Axes:
+def plot_city_control(data: pd.DataFrame, *, names: dict | None = None, ax: Axes | None = None, **kwargs) -> Axes:
     """Who held each city and on what evidence: one row per city, spans coloured by holder.
 
     A span's fill says who held the city; its look says how we know it:
@@ -1199,7 +1199,7 @@ def plot_city_control(control: pd.DataFrame, *, names: dict | None = None, ax: A
 
     Parameters
     ----------
-    control : pandas.DataFrame
+    data : pandas.DataFrame
         Output of :func:`kdwars.analysis.city_control`, by interval (``place_id``,
         ``start``, ``end``, ``holder``, ``basis``) or by year (``place_id``,
         ``year``, ``holder``, ``basis``). Cities in order of first appearance.
@@ -1207,6 +1207,8 @@ def plot_city_control(control: pd.DataFrame, *, names: dict | None = None, ax: A
         ``{place_id: label}`` for the tick labels; ids not in it are shown as they are.
     ax : matplotlib.axes.Axes, optional
         Axes to draw on; a new figure is created when ``None``.
+    **kwargs
+        Passed to :meth:`matplotlib.axes.Axes.barh` for the recorded and inferred spans.
 
     Returns
     -------
@@ -1216,7 +1218,7 @@ def plot_city_control(control: pd.DataFrame, *, names: dict | None = None, ax: A
     Raises
     ------
     ValueError
-        If ``control`` lacks ``place_id``, ``holder`` or ``basis``, or has neither
+        If ``data`` lacks ``place_id``, ``holder`` or ``basis``, or has neither
         ``start``/``end`` nor ``year``.
 
     Examples
@@ -1226,6 +1228,7 @@ def plot_city_control(control: pd.DataFrame, *, names: dict | None = None, ax: A
     >>> control = A.city_control(kdwars.load_events(), kdwars.load_event_places(), ["turkistan", "sayram"])
     >>> ax = kdwars.plot_city_control(control)  # doctest: +SKIP
     """
+    control = data
     _need(control, ["place_id", "holder", "basis"], "plot_city_control")
     if "start" not in control.columns:
         _need(control, ["year"], "plot_city_control")
@@ -1248,10 +1251,10 @@ def plot_city_control(control: pd.DataFrame, *, names: dict | None = None, ax: A
             hatch = "//" if holder == "dzungar" else None
             if basis == "recorded":
                 ax.barh(i, w, left=y0, height=0.7, color=colour, hatch=hatch,
-                        edgecolor="black" if holder == "none" else "white", linewidth=0.8)
+                        edgecolor="black" if holder == "none" else "white", linewidth=0.8, **kwargs)
             else:  # inferred: pale fill, outlined
                 ax.barh(i, w, left=y0, height=0.7, color=mpl.colors.to_rgba(colour, 0.3), hatch=hatch,
-                        edgecolor=colour if holder != "none" else "black", linewidth=1.2)
+                        edgecolor=colour if holder != "none" else "black", linewidth=1.2, **kwargs)
             seen[(holder, basis)] = True
     ax.set_yticks(range(len(cities)), [names.get(c, c) if names else c for c in cities])
     ax.invert_yaxis()
@@ -1264,14 +1267,17 @@ def plot_city_control(control: pd.DataFrame, *, names: dict | None = None, ax: A
     handles = []
     for h in holders:
         colour = "#FFFFFF" if h == "none" else OUTCOME_COLORS.get(h, side_color(h))
-        handles.append(Patch(facecolor=colour, hatch="//" if h == "dzungar" else None,
-                             edgecolor="black" if h == "none" else "white", label=label.get(h, h)))
-    if any(k[1] == "inferred" for k in seen):
-        handles.append(Patch(facecolor=mpl.colors.to_rgba("#777777", 0.3), edgecolor="#777777", linewidth=1.2,
-                             label="inferred between\nagreeing records"))
+        name = label.get(h, display_name(h))
+        if (h, "recorded") in seen:
+            handles.append(Patch(facecolor=colour, hatch="//" if h == "dzungar" else None,
+                                 edgecolor="black" if h == "none" else "white", label=f"{name}: recorded"))
+        if (h, "inferred") in seen:
+            handles.append(Patch(facecolor=mpl.colors.to_rgba(colour, 0.3), hatch="//" if h == "dzungar" else None,
+                                 edgecolor=colour if h != "none" else "black", linewidth=1.2,
+                                 label=f"{name}: inferred\n(between agreeing records)"))
     if ("unknown", "unknown") in seen:
         handles.append(Patch(facecolor="#F2F2F2", edgecolor="#BBBBBB", linestyle=":", label="unknown"))
-    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1), title="held by (solid: recorded)")
+    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1), title="held by")
     return ax
 
 

@@ -341,6 +341,7 @@ def line_of(record: dict, loc: tuple) -> int | None:
 
 
 def value_at(record: dict, loc: tuple) -> Any:
+    """The scalar at ``loc`` inside ``record`` (``None`` for a missing key or a mapping)."""
     node: Any = record
     for key in loc:
         try:
@@ -351,6 +352,7 @@ def value_at(record: dict, loc: tuple) -> Any:
 
 
 def format_loc(loc: tuple) -> str:
+    """A location as a field path: ``("figures", 0, "as_written")`` -> ``figures[0].as_written``."""
     out = ""
     for key in loc:
         if isinstance(key, int):
@@ -384,6 +386,7 @@ class AliasTable:
         return None
 
     def resolve(self, name: str) -> str:
+        """The id of a spelling; ``KeyError`` with close matches when unknown."""
         key = name_key(name)
         if key in self.keys:
             return self.keys[key]

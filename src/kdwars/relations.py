@@ -21,8 +21,9 @@ three months (winter: December to February), anything else its years from Januar
 December; a claim qualified "about"/"around" is widened by one year on each side, and
 "early", "mid" or "late" in a decade or century by the whole decade or century (their
 edges are vague). Two dates from the same passage (source, section and historian) are
-not compared: one passage dating an event twice dates two of its phases. A range between months of two different years ("December 1729 to
-January 1730") is compared by its years, since the tables keep only its first month.
+not compared: one passage dating an event twice dates two of its phases. A range between
+months of two different years ("December 1729 to January 1730") is compared by its years,
+since the tables keep only its first month.
 Figures are compared within one side × measure × kind × unit, as closed ranges where an
 open end ("more than 30,000") is unbounded; "Unknown" is not compared. Outcomes compare
 their winners (claims that only give a phrase are not compared). Places compare the
@@ -39,6 +40,7 @@ from itertools import combinations
 import pandas as pd
 
 from .vocab import RELATIONS
+
 #: The fields compared, and the ``events.disputed`` aspect each feeds.
 FIELDS = {"date": "date", "figure": "figures", "outcome": "outcome", "place": "place"}
 COLUMNS = ["event_id", "field", "group", "claim_a", "claim_b", "value_a", "value_b",

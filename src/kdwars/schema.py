@@ -61,6 +61,8 @@ class Cite(_Model):
 
 
 class DateClaim(Cite):
+    """A date as the article writes it (``as_written``), with an optional year from context."""
+
     as_written: str = Field(min_length=1)
     #: For a phrase without a year ("March"): the year its paragraph is about.
     context_year: int | None = Field(default=None, ge=1000, le=1899)
@@ -111,6 +113,8 @@ class PlaceClaim(Cite):
 
 
 class FigureClaim(Cite):
+    """A figure (strength, killed, captured, ...) for one side, as written, with its unit and kind."""
+
     side: Literal[SIDES]  # type: ignore[valid-type]
     measure: Literal[MEASURES]  # type: ignore[valid-type]
     unit: Literal[UNITS] | None = None  # type: ignore[valid-type]  (required when numeric)
@@ -119,6 +123,8 @@ class FigureClaim(Cite):
 
 
 class Participant(Cite):
+    """A person taking part in an event, on a side, in a role, with a fate where stated."""
+
     person: str = Field(min_length=1)
     side: Literal[SIDES]  # type: ignore[valid-type]
     role: Literal[ROLES] = "commander"  # type: ignore[valid-type]
@@ -162,6 +168,8 @@ class Disagreement(_Model):
 
 
 class Event(_Model):
+    """One event record of ``data/raw/events/*.yaml`` with all its claims."""
+
     event_id: str = Field(pattern=SLUG_PATTERN)
     name: str = Field(min_length=1)
     type: Literal[EVENT_TYPES]  # type: ignore[valid-type]
@@ -187,12 +195,16 @@ class Event(_Model):
 
 
 class PersonClaim(Cite):
+    """An attribute of a person that a source states (jüz, fate, death, ...)."""
+
     field: Literal[PERSON_FIELDS]  # type: ignore[valid-type]
     value: str = Field(min_length=1)
     as_written: str | None = None
 
 
 class Person(_Model):
+    """One person of ``people.yaml``, with every spelling the sources use."""
+
     person_id: str = Field(pattern=SLUG_PATTERN)
     name: str = Field(min_length=1)
     aliases: list[str] = []
@@ -206,6 +218,8 @@ class Person(_Model):
 
 
 class Place(_Model):
+    """One gazetteer place of ``places.yaml``, with aliases and WGS84 coordinates."""
+
     place_id: str = Field(pattern=SLUG_PATTERN)
     name: str = Field(min_length=1)
     aliases: list[str] = []
@@ -219,6 +233,8 @@ class Place(_Model):
 
 
 class Phase(_Model):
+    """One phase of a periodisation scheme (``period`` or ``stage``)."""
+
     scheme: Literal[SCHEMES]  # type: ignore[valid-type]
     phase_id: str = Field(pattern=SLUG_PATTERN)
     label: str = Field(min_length=1)
@@ -237,6 +253,8 @@ class Phase(_Model):
 
 
 class Source(_Model):
+    """One source article, with its sections and provenance."""
+
     source_id: str = Field(pattern=SLUG_PATTERN)
     file: str
     title: str

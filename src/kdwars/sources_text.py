@@ -58,7 +58,7 @@ def norm(text: str) -> str:
 
 
 def fold(text: str) -> str:
-    """Normalise text character by character, keeping its length (so offsets still hold).
+    r"""Normalise text character by character, keeping its length (so offsets still hold).
 
     Dashes become ``-``, typographic apostrophes ``'``, every whitespace character a
     space, letters lower case. Characters whose lower case is longer than one
@@ -76,9 +76,9 @@ def fold(text: str) -> str:
 
     Examples
     --------
-    >>> fold("In\\u00a01643\\u2013Orbulaq")
+    >>> fold("In\u00a01643\u2013Orbulaq")
     'in 1643-orbulaq'
-    >>> len(fold("\\u0130stanbul")) == len("\\u0130stanbul")
+    >>> len(fold("\u0130stanbul")) == len("\u0130stanbul")
     True
     """
     out = []
@@ -132,7 +132,7 @@ def section_heading(line: str, names: list[str] | tuple[str, ...]) -> str | None
 
 
 def split_sections(text: str, names: list[str] | tuple[str, ...], normalise: bool = True) -> dict[str, str]:
-    """Cut an article extract into its sections.
+    r"""Cut an article extract into its sections.
 
     Lines before the first heading form the ``Lead``, except the infobox: the line
     ``Infobox`` (when ``Infobox`` is listed) and the ``- Field: value`` lines after it
@@ -148,7 +148,7 @@ def split_sections(text: str, names: list[str] | tuple[str, ...], normalise: boo
         The article's section names, from ``sources.yaml``.
     normalise : bool, default True
         Apply :func:`norm` to each section's text (for phrase look-ups); with
-        ``False`` the lines are joined with ``\\n`` unchanged (for offsets).
+        ``False`` the lines are joined with ``\n`` unchanged (for offsets).
 
     Returns
     -------
@@ -158,9 +158,11 @@ def split_sections(text: str, names: list[str] | tuple[str, ...], normalise: boo
 
     Examples
     --------
-    >>> text = "Infobox\\n- Date: 1643\\nThe lead.\\n== Aftermath ==\\nLater.\\n== Notes ==\\n1. x"
+    >>> text = "Infobox\n- Date: 1643\nThe lead.\n== Aftermath ==\nLater.\n== Notes ==\n1. x"
     >>> split_sections(text, ["Infobox", "Lead", "Aftermath"])
-    {'Lead': 'the lead.', 'Infobox': 'infobox - date: 1643', 'Aftermath': '== aftermath == later.', 'Notes': '== notes == 1. x'}
+    ... # doctest: +NORMALIZE_WHITESPACE
+    {'Lead': 'the lead.', 'Infobox': 'infobox - date: 1643', 'Aftermath': '== aftermath == later.',
+     'Notes': '== notes == 1. x'}
     """
     out: dict[str, list[str]] = {"Lead": []}
     current = "Lead"
