@@ -316,3 +316,20 @@ def test_kwargs_reach_the_main_call(charts):
     assert lc and all(set(c.get_linewidths()) == {7} for c in lc)
     ax = _draw(charts, "plot_upper_hand", width=0.5)
     assert {round(p.get_width(), 6) for p in ax.containers[0]} == {0.5}
+
+
+def test_date_claims_grid_gives_each_event_its_own_years():
+    d = A.date_disagreements(kdwars.load_event_dates(), kdwars.load_events())
+    close = d.query("spread < 30")
+    fig = P.date_claims_grid(close)
+    panels = [ax for ax in fig.axes if ax.get_visible() and ax.get_title(loc="left")]
+    assert [ax.get_title(loc="left") for ax in panels] == list(dict.fromkeys(close["name"]))
+    for ax, (_, g) in zip(panels, close.groupby("event_id", sort=False)):
+        lo, hi = ax.get_xlim()
+        assert lo <= g["year_start"].min() and g["year_end"].max() + 1 <= hi
+        assert hi - lo <= (g["year_end"].max() - g["year_start"].min()) + 4  # its own years, not a shared axis
+    labels = [t.get_text() for ax in fig.axes if ax.get_legend() for t in ax.get_legend().get_texts()]
+    assert set(labels) == {P.SOURCE_LABELS[s] for s in close["source_id"].unique()}
+    plt.close(fig)
+    with pytest.raises(ValueError, match="at least one event"):
+        P.date_claims_grid(close.iloc[:0])

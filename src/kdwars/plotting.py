@@ -55,6 +55,7 @@ from .vocab import EVENT_TYPE_ORDER, MAIN_SIDES, SIDE_ORDER
 
 __all__ = [
     "MAX_WIDTH_PX",
+    "date_claims_grid",
     "MIN_FONT",
     "SOURCE_COLORS",
     "SOURCE_LABELS",
@@ -1284,8 +1285,8 @@ def plot_city_control(data: pd.DataFrame, *, names: dict | None = None, ax: Axes
 # --------------------------------------------------------------------------- disagreement
 
 
-def plot_date_claims(data: pd.DataFrame, *, label: str = "name", relative: bool = False, ax: Axes | None = None,
-                     **kwargs) -> Axes:
+def plot_date_claims(data: pd.DataFrame, *, label: str = "name", relative: bool = False, legend: bool = True,
+                     ax: Axes | None = None, **kwargs) -> Axes:
     """Competing date claims per event, one line per claim.
 
     Each line runs from a claim's first to its last year, coloured by source
@@ -1306,6 +1307,8 @@ def plot_date_claims(data: pd.DataFrame, *, label: str = "name", relative: bool 
         Column for the tick labels (its first value per event).
     relative : bool, default False
         Count years from each event's earliest claimed year.
+    legend : bool, default True
+        Draw the legend of sources under the chart.
     ax : matplotlib.axes.Axes, optional
         Axes to draw on; a new figure is created when ``None``.
     **kwargs
@@ -1367,6 +1370,65 @@ def plot_date_claims(data: pd.DataFrame, *, label: str = "name", relative: bool 
     ax.set_xlabel("Years after the earliest claimed year (line: the years a claim allows)" if relative
                   else "Year claimed (line: the years a claim allows)")
     ax.grid(axis="y", visible=False)
-    _legend(ax, _marker_handles(sources, colors, markers, line=True, lw=4), title="source", loc="upper center",
-            bbox_to_anchor=(0.5, -0.1 - 0.5 / max(len(events), 1)), ncol=min(len(sources), 3))
+    if legend:
+        _legend(ax, _marker_handles(sources, colors, markers, line=True, lw=4), title="source", loc="upper center",
+                bbox_to_anchor=(0.5, -0.1 - 0.5 / max(len(events), 1)), ncol=min(len(sources), 3))
     return ax
+
+
+def date_claims_grid(data: pd.DataFrame, *, label: str = "name", ncols: int = 2, **kwargs):
+    """Competing date claims in small multiples: one panel per event, each on its own years.
+
+    On one shared axis a dispute of a year or two disappears between events a century
+    apart; here each panel spans only its event's claims (plus a year each side), in
+    years, with one legend of sources for the whole figure.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        As for :func:`plot_date_claims` (e.g. :func:`kdwars.analysis.date_disagreements`).
+    label : str, default "name"
+        Column for the panel titles.
+    ncols : int, default 2
+        Panels per row.
+    **kwargs
+        Passed to :func:`plot_date_claims` for every panel.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure (one Axes per event, in order of first appearance).
+
+    Raises
+    ------
+    ValueError
+        If ``data`` lacks a needed column or holds no event.
+    """
+    _need(data, ["event_id", label, "year_start", "year_end", "source_id"], "date_claims_grid")
+    events = list(dict.fromkeys(data["event_id"]))
+    if not events:
+        raise ValueError("date_claims_grid() needs at least one event")
+    nrows = -(-len(events) // ncols)
+    fig = plt.figure(figsize=(8.3, 1.45 * nrows + 1.5), layout="constrained")
+    grid = fig.add_gridspec(nrows + 1, ncols, height_ratios=[1.0] * nrows + [0.55])
+    axes = np.array([[fig.add_subplot(grid[r, c]) for c in range(ncols)] for r in range(nrows)])
+    for ax, ev in zip(axes.flat, events):
+        sub = data[data["event_id"] == ev]
+        plot_date_claims(sub, label=label, legend=False, ax=ax, **kwargs)
+        lo, hi = int(sub["year_start"].min()), int(sub["year_end"].max()) + 1
+        ax.set_xlim(lo - 1, hi + 1)
+        ax.xaxis.set_major_locator(mpl.ticker.MaxNLocator(integer=True, nbins=5))
+        ax.set_yticks([])
+        ax.set_xlabel("")
+        ax.set_title(str(sub[label].iloc[0]), fontsize=10, loc="left", fontweight="normal")
+    for ax in list(axes.flat)[len(events):]:
+        ax.set_visible(False)
+    sources = [s for s in SOURCE_COLORS if s in set(data["source_id"])]
+    sources += sorted(set(data["source_id"]) - set(sources))
+    colors = {s: SOURCE_COLORS.get(s, "#777777") for s in sources}
+    handles = _marker_handles(sources, colors, category_markers(sources), line=True, lw=4)
+    key = fig.add_subplot(grid[-1, :])  # the legend's own row, so the layout makes room for it
+    key.axis("off")
+    key.legend(handles=handles, title="source (line: the years a claim allows)", loc="center",
+               ncols=min(len(sources), 3))
+    return fig
