@@ -479,7 +479,7 @@ def places_lpf(places: pd.DataFrame, event_places: pd.DataFrame, sources: pd.Dat
     >>> f["@id"], f["geometry"]["geometries"][0]["certainty"]
     ('https://github.com/kdwars/kdwars/places/turkistan', 'certain')
     """
-    from .raw import name_key
+    from .names import name_key
 
     src = {str(r["source_id"]): r for r in sources.to_dict("records")}
     spelled: dict[tuple[str, str], set] = {}
