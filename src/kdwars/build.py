@@ -548,15 +548,21 @@ def _check_outcomes(ctx: Context, r: _Rec, p: _Parsed) -> None:
             p.ok = False
 
 
-def _check_places(ctx: Context, r: _Rec, p: _Parsed) -> None:
-    rid = r.model.event_id
-    for j, pc in enumerate(r.model.places):
-        p.ok &= ctx.cite_ok(r, rid, ("places", j), pc)
+def _resolve_claims(ctx: Context, r: _Rec, p: _Parsed, kind: str, field: str, names) -> list:
+    """Check each claim of ``kind`` cites a known section and names a known spelling."""
+    rid, out = r.model.event_id, []
+    for j, claim in enumerate(getattr(r.model, kind)):
+        p.ok &= ctx.cite_ok(r, rid, (kind, j), claim)
         try:
-            p.places.append((pc, ctx.place_names.resolve(pc.place)))
+            out.append((claim, names.resolve(getattr(claim, field))))
         except KeyError as exc:
-            ctx.col.add(r, rid, ("places", j, "place"), pc.place, str(exc.args[0]))
+            ctx.col.add(r, rid, (kind, j, field), getattr(claim, field), str(exc.args[0]))
             p.ok = False
+    return out
+
+
+def _check_places(ctx: Context, r: _Rec, p: _Parsed) -> None:
+    p.places.extend(_resolve_claims(ctx, r, p, "places", "place", ctx.place_names))
 
 
 def _check_figures(ctx: Context, r: _Rec, p: _Parsed) -> None:
@@ -579,14 +585,7 @@ def _check_figures(ctx: Context, r: _Rec, p: _Parsed) -> None:
 
 
 def _check_participants(ctx: Context, r: _Rec, p: _Parsed) -> None:
-    rid = r.model.event_id
-    for j, pa in enumerate(r.model.participants):
-        p.ok &= ctx.cite_ok(r, rid, ("participants", j), pa)
-        try:
-            p.participants.append((pa, ctx.person_names.resolve(pa.person)))
-        except KeyError as exc:
-            ctx.col.add(r, rid, ("participants", j, "person"), pa.person, str(exc.args[0]))
-            p.ok = False
+    p.participants.extend(_resolve_claims(ctx, r, p, "participants", "person", ctx.person_names))
 
 
 def _check_disagreements(ctx: Context, r: _Rec, p: _Parsed) -> None:
